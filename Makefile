@@ -1,0 +1,88 @@
+# LoadBalancer: an XDP/eBPF L4 load balancer with a C# control plane.
+# `make` lists the targets. `make demo` and `make test` install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SECONDARY:
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+CLANG ?= clang
+CC ?= cc
+DOTNET ?= dotnet
+CONFIG ?= Release
+ARCH_INCLUDE := /usr/include/$(shell uname -m)-linux-gnu
+
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I$(ARCH_INCLUDE) -Ibpf/include
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,bpf/.output/%.bpf.o,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/include/*.h)
+SHIM := native/.output/liblbshim.so
+
+TEST := $(DOTNET) test -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+
+.PHONY: help all deps check-tools bpf native build test test-unit test-abi test-datapath \
+        test-e2e bench topo-up topo-down fmt lint clean
+
+help: ## list targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+all: build ## bpf + native + dotnet build
+
+deps: ## install missing tools (apt, idempotent) and mount bpffs
+	$(Q)scripts/deps.sh
+
+check-tools: ## name any missing tool and stop
+	$(Q)scripts/deps.sh --check
+
+bpf: $(BPF_OBJS) ## compile bpf/*.bpf.c to bpf/.output/*.bpf.o (with BTF)
+
+bpf/.output/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+native: $(SHIM) ## build native/liblbshim.so (libbpf log bridge)
+
+$(SHIM): native/lbshim.c native/lbshim.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -fPIC -shared -Wall -Wextra -Werror -o $@ $< -lbpf
+
+build: bpf native ## dotnet build of the whole solution
+	$(Q)$(DOTNET) build LoadBalancer.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
+
+test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (root, netns)
+	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
+
+test-unit: ## Core unit tests and the ABI layout proof (no root)
+	$(Q)$(TEST) tests/LoadBalancer.Core.Tests
+	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests
+
+test-abi: ## the ABI layout proof alone
+	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests --filter "FullyQualifiedName~Abi"
+
+test-datapath: ## packet fixtures through BPF_PROG_TEST_RUN (root)
+	$(Q)$(TEST) tests/LoadBalancer.Datapath.Tests
+
+test-e2e: ## real TCP/UDP through veth namespaces (root)
+	$(Q)$(TEST) tests/LoadBalancer.E2E.Tests
+
+bench: deps build ## ns/packet through BPF_PROG_TEST_RUN and control-plane benchmarks, as ratio tables
+	$(Q)$(DOTNET) run -c $(CONFIG) --no-build --project bench/LoadBalancer.Benchmarks -- $(BENCH_ARGS)
+
+topo-up: ## veth topology for manual work (PREFIX=lbdev)
+	$(Q)scripts/topo.sh up $(or $(PREFIX),lbdev)
+
+topo-down: ## remove it
+	$(Q)scripts/topo.sh down $(or $(PREFIX),lbdev)
+
+fmt: ## clang-format the C sources
+	$(Q)clang-format -i bpf/*.c bpf/include/*.h native/*.c native/*.h
+
+lint: ## check C formatting and C# style without changing files
+	$(Q)clang-format --dry-run --Werror bpf/*.c bpf/include/*.h native/*.c native/*.h
+	$(Q)$(DOTNET) format LoadBalancer.sln --verify-no-changes
+
+clean: ## remove build products and leftover test state
+	$(Q)rm -rf bpf/.output native/.output
+	$(Q)find . -name bin -o -name obj -type d -prune -exec rm -rf {} + 2>/dev/null || true
+	$(Q)scripts/topo.sh clean-tests || true

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * balancer.bpf.c - lb_xdp_ingress, the L4 load balancer's data plane.
+ *
+ * A dispatcher only: parse -> VIP -> flow table or Maglev -> next hop ->
+ * IPIP encap -> XDP_TX/redirect, each step in the header of its concern
+ * (include/lb_*.h). Anything that is not for a VIP leaves untouched with
+ * XDP_PASS; every other exit is counted with a reason (lb_stats.h).
+ */
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "lb_abi.h"
+#include "lb_config.h"
+#include "lb_encap.h"
+#include "lb_flow.h"
+#include "lb_hash.h"
+#include "lb_maps.h"
+#include "lb_nexthop.h"
+#include "lb_parse.h"
+#include "lb_select.h"
+#include "lb_stats.h"
+#include "lb_vip.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline bool is_syn(const struct lb_packet *pkt)
+{
+	return (pkt->tcp_flags & (LB_TCP_FLAG_SYN | LB_TCP_FLAG_ACK)) ==
+	       LB_TCP_FLAG_SYN;
+}
+
+SEC("xdp")
+int lb_xdp_ingress(struct xdp_md *ctx)
+{
+	struct lb_packet pkt = {};
+	struct lb_nexthop nh = {};
+	struct lb_outer o = {};
+	struct lb_real *real;
+	struct lb_vip *vip;
+	__u32 hash, real_id = 0;
+	__u64 bytes;
+	bool new_flow = false;
+	__u64 now;
+	int rc;
+
+	rc = parse_frame(ctx, &pkt);
+	if (rc != LB_CONTINUE)
+		return lb_exit(ctx, rc);
+	vip = vip_lookup(&pkt.flow);
+	if (!vip)
+		return lb_exit(ctx, LB_PASS_NOT_VIP);
+
+	/* A SYN starts a new connection: it follows the current ring even if
+	 * an older connection left an entry for the same 5-tuple. */
+	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
+	now = bpf_ktime_get_coarse_ns();
+	if (!is_syn(&pkt))
+		real_id = flow_lookup(&pkt.flow, now);
+	real = real_get(real_id);
+	if (!real) {
+		real_id = select_maglev(vip->id, hash);
+		real = real_get(real_id);
+		if (!real)
+			return lb_exit(ctx, LB_DROP_NO_REAL);
+		flow_insert(&pkt.flow, real_id, vip->id, now);
+		new_flow = true;
+	}
+
+	encap_plan(&pkt, real, hash, &o);
+	rc = nexthop_resolve(ctx, real, &o, &nh);
+	if (rc != LB_CONTINUE && rc != LB_PASS_NO_NEIGH)
+		return lb_exit(ctx, rc);
+	bytes = frame_len(ctx);
+	if (encap_ipip(ctx, &pkt, real, &o, &nh, hash) != LB_CONTINUE)
+		return lb_exit(ctx, LB_DROP_ENCAP);
+	stats_forward(vip->id, real_id, bytes, new_flow);
+	if (rc == LB_PASS_NO_NEIGH)
+		return lb_exit(ctx, rc);
+	if (!nh.ifindex)
+		return XDP_TX;
+	return bpf_redirect(nh.ifindex, 0);
+}

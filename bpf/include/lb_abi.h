@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * lb_abi.h - the contract between the BPF programs and the C# control plane.
+ *
+ * Every byte that crosses the kernel boundary is declared here and only here:
+ * map keys and values, the load-time configuration in .rodata and the enums
+ * whose values the control plane reads or writes. LoadBalancer.Bpf/Abi mirrors
+ * each type one file per type, and AbiLayoutTests proves sizes, offsets and
+ * enum values equal by compiling static asserts against this header; a new
+ * lb_* type without a C# mirror fails that test.
+ *
+ * Data only: no functions, no maps, no includes beyond <linux/types.h>, so both
+ * the BPF build and a plain `clang -fsyntax-only` compile it. Every hole is an
+ * explicit zeroed pad, because keys are hashed byte by byte.
+ */
+#ifndef LB_ABI_H
+#define LB_ABI_H
+
+#include <linux/types.h>
+
+/* Bumped on any change below; pinned state from another version is refused. */
+enum lb_abi {
+	LB_ABI_VERSION = 1,
+};
+
+/* Address family tag in keys and values. Not AF_*: zero means "no entry". */
+enum lb_family {
+	LB_FAMILY_NONE = 0,
+	LB_FAMILY_IPV4 = 4,
+	LB_FAMILY_IPV6 = 6,
+};
+
+/*
+ * Why a packet left the balancer without being forwarded, or which special
+ * path it took. Index of lb_reason_stats; exported as the metric label
+ * `reason`. LB_PASS_* end in XDP_PASS, LB_DROP_* in XDP_DROP.
+ */
+enum lb_reason {
+	LB_PASS_NOT_IP = 0,	/* ARP, LLDP, QinQ, any non-IP ethertype */
+	LB_PASS_NOT_VIP,	/* IP traffic for an address:port that is no VIP */
+	LB_PASS_FRAGMENT,	/* IPv4/IPv6 fragment: no ports to hash on */
+	LB_PASS_OTHER_L4,	/* neither TCP nor UDP (ICMP, IPv6 ext. chains) */
+	LB_PASS_NO_NEIGH,	/* encapsulated, next hop unresolved: the kernel
+				 * forwards it and resolves the neighbour */
+	LB_DROP_ETH_TRUNC,	/* shorter than an Ethernet (+ VLAN) header */
+	LB_DROP_IP_TRUNC,	/* IPv4 header (with options) or IPv6 header cut */
+	LB_DROP_IP_VERSION,	/* version field does not match the ethertype */
+	LB_DROP_IP_IHL,		/* IPv4 IHL below 5 */
+	LB_DROP_IP_LEN,		/* IP length field beyond the frame or below IHL */
+	LB_DROP_TCP_TRUNC,	/* TCP header cut short */
+	LB_DROP_UDP_TRUNC,	/* UDP header cut short */
+	LB_DROP_NO_REAL,	/* VIP has no ring or the slot names no backend */
+	LB_DROP_NO_ROUTE,	/* no route to the backend and no fallback MAC */
+	LB_DROP_FRAG_NEEDED,	/* encapsulated packet exceeds the egress MTU */
+	LB_DROP_ENCAP,		/* no headroom for the outer header */
+	LB_REASON_COUNT,
+};
+
+/* Exits of the backend-side decapsulation program; index of lb_decap_stats. */
+enum lb_decap_reason {
+	LB_DECAP_PASS_OTHER = 0, /* not IPIP: handed up untouched */
+	LB_DECAP_IPV4_OUTER,	 /* outer IPv4 stripped */
+	LB_DECAP_IPV6_OUTER,	 /* outer IPv6 stripped */
+	LB_DECAP_DROP_TRUNC,	 /* tunnel packet too short for its headers */
+	LB_DECAP_REASON_COUNT,
+};
+
+/*
+ * Load-time configuration, the only variable in section .rodata.config.
+ * Written by the loader between open and load; the verifier then treats it
+ * as constant and prunes what is switched off.
+ */
+struct lb_config {
+	__u32 abi_version;	/* LB_ABI_VERSION of the loader that wrote it */
+	__u32 ring_size;	/* Maglev slots per VIP (prime); lb_rings inner size */
+	__u64 tcp_idle_ns;	/* TCP flow entry unused this long is a miss */
+	__u64 udp_idle_ns;	/* same for UDP */
+	__u32 hash_seed;	/* flow hash seed; equal on every node of a fleet */
+	__be32 src4;		/* outer IPv4 source prefix, network order */
+	__be32 src4_hostmask;	/* bits of src4 taken from the flow hash */
+	__be32 src6[4];		/* outer IPv6 source prefix, network order */
+	__be32 src6_hostmask;	/* bits of src6[3] taken from the flow hash */
+	__u16 mtu;		/* max outer L3 length via the fallback MAC; 0 = any */
+	__u8 fallback_mac[6];	/* next hop when bpf_fib_lookup has no answer;
+				 * all zero = none */
+};
+_Static_assert(sizeof(struct lb_config) == 64, "lb_config ABI");
+
+/* Key of lb_vips. Written by the control plane. */
+struct lb_vip_key {
+	__be32 addr[4];		/* IPv4 in addr[0], rest zero */
+	__be16 port;		/* network order; 0 = any port */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family;		/* enum lb_family */
+};
+_Static_assert(sizeof(struct lb_vip_key) == 20, "lb_vip_key ABI");
+
+/* Value of lb_vips. */
+struct lb_vip {
+	__u32 id;		/* index of lb_rings and lb_vip_stats */
+	__u32 pad;		/* zero */
+};
+_Static_assert(sizeof(struct lb_vip) == 8, "lb_vip ABI");
+
+/* Value of lb_reals, indexed by backend id. Id 0 is never allocated. */
+struct lb_real {
+	__be32 addr[4];		/* IPv4 in addr[0], rest zero; network order */
+	__u8 family;		/* enum lb_family; NONE = id not in use */
+	__u8 pad[3];		/* zero */
+};
+_Static_assert(sizeof(struct lb_real) == 20, "lb_real ABI");
+
+/* Key of lb_flows: the 5-tuple as the client sent it. */
+struct lb_flow_key {
+	__be32 src[4];		/* client address; IPv4 in src[0] */
+	__be32 dst[4];		/* VIP address; IPv4 in dst[0] */
+	__be16 sport;		/* network order */
+	__be16 dport;		/* network order */
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family;		/* enum lb_family */
+	__u8 pad[2];		/* zero */
+};
+_Static_assert(sizeof(struct lb_flow_key) == 40, "lb_flow_key ABI");
+
+/* Value of lb_flows. Written by the data plane on a flow's first packet. */
+struct lb_flow {
+	__u64 atime_ns;		/* CLOCK_MONOTONIC_COARSE of the last refresh */
+	__u32 real_id;		/* backend the flow is pinned to */
+	__u32 vip_id;		/* VIP the flow matched */
+};
+_Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
+
+/* Per-CPU value of lb_vip_stats and lb_real_stats. */
+struct lb_stats {
+	__u64 packets;		/* packets forwarded */
+	__u64 bytes;		/* their length as received, L2 included */
+	__u64 new_flows;	/* flow-table entries created */
+};
+_Static_assert(sizeof(struct lb_stats) == 24, "lb_stats ABI");
+
+/* Per-CPU value of lb_reason_stats and lb_decap_stats. */
+struct lb_counter {
+	__u64 packets;
+	__u64 bytes;		/* length as received, L2 included */
+};
+_Static_assert(sizeof(struct lb_counter) == 16, "lb_counter ABI");
+
+#endif /* LB_ABI_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * lb_flow.h - the connection table: which backend a 5-tuple is pinned to.
+ *
+ * An entry is honoured while its backend id is still in lb_reals and it was
+ * used within the idle timeout of its protocol (lb_config). The access time
+ * is refreshed at most once a second, so a busy flow does not write its
+ * cache line on every packet.
+ */
+#ifndef LB_FLOW_H
+#define LB_FLOW_H
+
+#include <linux/in.h>
+#include "lb_config.h"
+#include "lb_maps.h"
+
+#define LB_ATIME_REFRESH_NS 1000000000ULL
+
+/* Backend id the flow is pinned to, or 0 when the table has no live entry. */
+static __always_inline __u32 flow_lookup(const struct lb_flow_key *key, __u64 now)
+{
+	struct lb_flow *flow = bpf_map_lookup_elem(&lb_flows, key);
+	__u64 idle;
+
+	if (!flow)
+		return 0;
+	idle = key->proto == IPPROTO_TCP ? lb_cfg.tcp_idle_ns : lb_cfg.udp_idle_ns;
+	if (now - flow->atime_ns > idle)
+		return 0;
+	if (now - flow->atime_ns > LB_ATIME_REFRESH_NS)
+		flow->atime_ns = now;
+	return flow->real_id;
+}
+
+/* Pin the flow to real_id, replacing any older entry for the same 5-tuple.
+ * A failed insert only costs the flow its pin: the next packet hashes again. */
+static __always_inline void flow_insert(const struct lb_flow_key *key,
+					__u32 real_id, __u32 vip_id, __u64 now)
+{
+	struct lb_flow flow = {
+		.atime_ns = now,
+		.real_id = real_id,
+		.vip_id = vip_id,
+	};
+
+	bpf_map_update_elem(&lb_flows, key, &flow, BPF_ANY);
+}
+
+#endif /* LB_FLOW_H */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * lb_maps.h - the maps of the balancer program and who writes them.
+ *
+ * Sizes here are placeholders: the loader sets every max_entries between open
+ * and load (LoadBalancer.Bpf BalancerLoader). Types of keys and values come
+ * from lb_abi.h only. Helpers that use the maps live in the header of their
+ * concern, not here.
+ */
+#ifndef LB_MAPS_H
+#define LB_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "lb_abi.h"
+
+/* VIPs: lb_vip_key -> lb_vip. Writer: control plane. Size: max VIP entries
+ * (each {addr, port, proto} is one entry). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 512);
+	__type(key, struct lb_vip_key);
+	__type(value, struct lb_vip);
+} lb_vips SEC(".maps");
+
+/* Backends: backend id -> lb_real. Writer: control plane. Size: id space;
+ * id 0 is never allocated so an empty ring slot reads as "none". */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct lb_real);
+} lb_reals SEC(".maps");
+
+/* Maglev rings: VIP id -> inner array (slot -> backend id) of ring_size
+ * entries. Writer: control plane, which fills a fresh inner map and swaps it
+ * in with one update, so no packet ever sees a half-written ring. */
+struct lb_ring {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65537);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 512);
+	__type(key, __u32);
+	__array(values, struct lb_ring);
+} lb_rings SEC(".maps");
+
+/* Flow table: lb_flow_key -> lb_flow. Writer: data plane on a flow's first
+ * packet (and every SYN); the control plane only reads it. Size: the number
+ * of concurrent flows to remember; LRU evicts the coldest beyond it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct lb_flow_key);
+	__type(value, struct lb_flow);
+} lb_flows SEC(".maps");
+
+/* Per-VIP traffic: VIP id -> per-CPU lb_stats. Writer: data plane. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 512);
+	__type(key, __u32);
+	__type(value, struct lb_stats);
+} lb_vip_stats SEC(".maps");
+
+/* Per-backend traffic: backend id -> per-CPU lb_stats. Writer: data plane. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct lb_stats);
+} lb_real_stats SEC(".maps");
+
+/* Exits that did not forward: enum lb_reason -> per-CPU lb_counter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LB_REASON_COUNT);
+	__type(key, __u32);
+	__type(value, struct lb_counter);
+} lb_reason_stats SEC(".maps");
+
+#endif /* LB_MAPS_H */

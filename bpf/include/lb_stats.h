@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * lb_stats.h - accounting. Every exit of lb_xdp_ingress goes through
+ * lb_exit (not forwarded, counted by reason) or stats_forward (forwarded,
+ * counted per VIP and per backend). All counters are per-CPU: no atomics.
+ */
+#ifndef LB_STATS_H
+#define LB_STATS_H
+
+#include <stdbool.h>
+#include "lb_maps.h"
+
+/* Length of the frame as it is now, L2 included. */
+static __always_inline __u64 frame_len(const struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	return data_end - data;
+}
+
+/* Count the exit and return its action: LB_PASS_* precede LB_DROP_* in
+ * enum lb_reason, so the reason alone decides PASS or DROP. */
+static __always_inline int lb_exit(struct xdp_md *ctx, enum lb_reason reason)
+{
+	__u32 key = reason;
+	struct lb_counter *c = bpf_map_lookup_elem(&lb_reason_stats, &key);
+
+	if (c) {
+		c->packets++;
+		c->bytes += frame_len(ctx);
+	}
+	return reason < LB_DROP_ETH_TRUNC ? XDP_PASS : XDP_DROP;
+}
+
+static __always_inline void stats_add(void *map, __u32 id, __u64 bytes,
+				      bool new_flow)
+{
+	struct lb_stats *s = bpf_map_lookup_elem(map, &id);
+
+	if (!s)
+		return;
+	s->packets++;
+	s->bytes += bytes;
+	s->new_flows += new_flow;
+}
+
+/* Count a forwarded packet of bytes (as received) for its VIP and backend. */
+static __always_inline void stats_forward(__u32 vip_id, __u32 real_id,
+					  __u64 bytes, bool new_flow)
+{
+	stats_add(&lb_vip_stats, vip_id, bytes, new_flow);
+	stats_add(&lb_real_stats, real_id, bytes, new_flow);
+}
+
+#endif /* LB_STATS_H */

@@ -1,0 +1,12 @@
+namespace LoadBalancer.Bpf.Abi;
+
+/// <summary>Mirrors <c>struct lb_counter</c>: per-CPU packets and bytes of one exit reason.</summary>
+[BpfAbi("lb_counter"), StructLayout(LayoutKind.Sequential)]
+public struct Counter
+{
+    /// <summary>Packets.</summary>
+    public ulong Packets;
+
+    /// <summary>Their length as received, L2 included.</summary>
+    public ulong Bytes;
+}

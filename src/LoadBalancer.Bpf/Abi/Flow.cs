@@ -1,0 +1,15 @@
+namespace LoadBalancer.Bpf.Abi;
+
+/// <summary>Mirrors <c>struct lb_flow</c>: the value of lb_flows.</summary>
+[BpfAbi("lb_flow"), StructLayout(LayoutKind.Sequential)]
+public struct Flow
+{
+    /// <summary>CLOCK_MONOTONIC_COARSE (ns) of the last refresh.</summary>
+    public ulong AtimeNs;
+
+    /// <summary>The backend the flow is pinned to.</summary>
+    public uint RealId;
+
+    /// <summary>The VIP the flow matched.</summary>
+    public uint VipId;
+}

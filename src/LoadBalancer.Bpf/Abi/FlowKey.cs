@@ -1,0 +1,27 @@
+namespace LoadBalancer.Bpf.Abi;
+
+/// <summary>Mirrors <c>struct lb_flow_key</c>: the 5-tuple as the client sent it, key of lb_flows.</summary>
+[BpfAbi("lb_flow_key"), StructLayout(LayoutKind.Sequential)]
+public struct FlowKey
+{
+    /// <summary>Client address; IPv4 in the first four bytes.</summary>
+    public Ip6Bytes Src;
+
+    /// <summary>VIP address; IPv4 in the first four bytes.</summary>
+    public Ip6Bytes Dst;
+
+    /// <summary>Client port.</summary>
+    public Be16 Sport;
+
+    /// <summary>VIP port.</summary>
+    public Be16 Dport;
+
+    /// <summary>IPPROTO_TCP or IPPROTO_UDP.</summary>
+    public byte Proto;
+
+    /// <summary>The address family.</summary>
+    public Family Family;
+
+    /// <summary>Zero.</summary>
+    public Pad2 Pad;
+}

@@ -1,0 +1,15 @@
+namespace LoadBalancer.Bpf.Abi;
+
+/// <summary>Mirrors <c>struct lb_real</c>: the value of lb_reals, indexed by backend id.</summary>
+[BpfAbi("lb_real"), StructLayout(LayoutKind.Sequential)]
+public struct Real
+{
+    /// <summary>The backend address; IPv4 in the first four bytes.</summary>
+    public Ip6Bytes Addr;
+
+    /// <summary>The address family; <see cref="Abi.Family.None"/> = id not in use.</summary>
+    public Family Family;
+
+    /// <summary>Zero.</summary>
+    public Pad3 Pad;
+}

@@ -1,0 +1,15 @@
+namespace LoadBalancer.Bpf.Abi;
+
+/// <summary>Mirrors <c>struct lb_stats</c>: per-CPU traffic of a VIP or backend.</summary>
+[BpfAbi("lb_stats"), StructLayout(LayoutKind.Sequential)]
+public struct Stats
+{
+    /// <summary>Packets forwarded.</summary>
+    public ulong Packets;
+
+    /// <summary>Their length as received, L2 included.</summary>
+    public ulong Bytes;
+
+    /// <summary>Flow-table entries created.</summary>
+    public ulong NewFlows;
+}

@@ -1,0 +1,115 @@
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
+using LoadBalancer.Bpf.Programs;
+
+namespace LoadBalancer.Bpf.Objects;
+
+/// <summary>
+/// The loaded balancer (balancer.bpf.o): lb_xdp_ingress and typed handles on each of its maps.
+/// Every name below is the one in bpf/include/lb_maps.h.
+/// </summary>
+public sealed class BalancerObject : IDisposable
+{
+    /// <summary>The program's function name.</summary>
+    public const string ProgramName = "lb_xdp_ingress";
+
+    private const string ConfigSection = ".rodata.config";
+
+    private BalancerObject(BpfObject obj, LoadConfig config)
+    {
+        Config = config;
+        ConfigMap = obj.Map(ConfigSection);
+        Program = obj.Program(ProgramName);
+        Vips = new(obj.Map("lb_vips"));
+        Reals = new(obj.Map("lb_reals"));
+        Rings = new(obj.Map("lb_rings"));
+        Flows = new(obj.Map("lb_flows"));
+        VipStats = new(obj.Map("lb_vip_stats"));
+        RealStats = new(obj.Map("lb_real_stats"));
+        ReasonStats = new(obj.Map("lb_reason_stats"));
+    }
+
+    /// <summary>The load-time configuration the program was verified with.</summary>
+    public LoadConfig Config { get; }
+
+    /// <summary>lb_xdp_ingress.</summary>
+    public BpfProgram Program { get; }
+
+    /// <summary>The frozen .rodata.config map holding <see cref="Config"/>.</summary>
+    public BpfMap ConfigMap { get; }
+
+    /// <summary>lb_vips: VIP key → VIP id.</summary>
+    public BpfMap<VipKey, Vip> Vips { get; }
+
+    /// <summary>lb_reals: backend id → address.</summary>
+    public BpfMap<uint, Real> Reals { get; }
+
+    /// <summary>lb_rings: VIP id → Maglev ring (inner array of backend ids).</summary>
+    public MapOfMaps Rings { get; }
+
+    /// <summary>lb_flows: 5-tuple → pinned backend.</summary>
+    public BpfMap<FlowKey, Flow> Flows { get; }
+
+    /// <summary>lb_vip_stats: VIP id → per-CPU traffic.</summary>
+    public PerCpuMap<uint, Stats> VipStats { get; }
+
+    /// <summary>lb_real_stats: backend id → per-CPU traffic.</summary>
+    public PerCpuMap<uint, Stats> RealStats { get; }
+
+    /// <summary>lb_reason_stats: <see cref="Reason"/> → per-CPU counter.</summary>
+    public PerCpuMap<uint, Counter> ReasonStats { get; }
+
+    /// <summary>Opens the embedded balancer.bpf.o, applies <paramref name="config"/> and <paramref name="sizes"/>, and loads it.</summary>
+    /// <exception cref="BpfException">libbpf or the verifier refused; the message says which and why.</exception>
+    public static BalancerObject Load(LoadConfig config, BalancerMapSizes sizes)
+    {
+        if (config.AbiVersion != (uint)AbiVersion.Current)
+        {
+            throw new ArgumentException($"config carries ABI version {config.AbiVersion}, this build speaks {(uint)AbiVersion.Current}", nameof(config));
+        }
+        using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Balancer), EmbeddedObject.Balancer);
+        obj.SetSectionData(ConfigSection, config);
+        obj.SetMaxEntries("lb_vips", sizes.MaxVips);
+        obj.SetMaxEntries("lb_rings", sizes.MaxVips);
+        obj.SetInnerMaxEntries("lb_rings", config.RingSize);
+        obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
+        obj.SetMaxEntries("lb_reals", sizes.MaxReals);
+        obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
+        obj.SetMaxEntries("lb_flows", sizes.FlowTableSize);
+        obj.Load();
+        return new BalancerObject(obj, config);
+    }
+
+    /// <summary>
+    /// Pins the program and every map under <paramref name="directory"/> (on bpffs), one file each
+    /// named as in lb_maps.h, the program as <see cref="ProgramName"/> and the configuration as <c>config</c>.
+    /// </summary>
+    public void Pin(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Program.Pin(Path.Combine(directory, ProgramName));
+        ConfigMap.Pin(Path.Combine(directory, "config"));
+        foreach (var map in new[] { Vips.Map, Reals.Map, Rings.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        {
+            map.Pin(Path.Combine(directory, map.Name));
+        }
+    }
+
+    /// <summary>A new, empty ring map of the size this program expects, for <see cref="Rings"/>.</summary>
+    public BpfMap<uint, uint> CreateRing()
+        => new(BpfMap.CreateArray("lb_ring", sizeof(uint), Config.RingSize));
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Program.Dispose();
+        ConfigMap.Dispose();
+        Vips.Dispose();
+        Reals.Dispose();
+        Rings.Dispose();
+        Flows.Dispose();
+        VipStats.Dispose();
+        RealStats.Dispose();
+        ReasonStats.Dispose();
+    }
+}

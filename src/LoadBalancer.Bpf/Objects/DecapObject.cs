@@ -1,0 +1,39 @@
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
+using LoadBalancer.Bpf.Programs;
+
+namespace LoadBalancer.Bpf.Objects;
+
+/// <summary>The loaded backend-side decapsulator (decap.bpf.o).</summary>
+public sealed class DecapObject : IDisposable
+{
+    /// <summary>The program's function name.</summary>
+    public const string ProgramName = "lb_xdp_decap";
+
+    private DecapObject(BpfObject obj)
+    {
+        Program = obj.Program(ProgramName);
+        Stats = new(obj.Map("lb_decap_stats"));
+    }
+
+    /// <summary>lb_xdp_decap.</summary>
+    public BpfProgram Program { get; }
+
+    /// <summary>lb_decap_stats: <see cref="DecapReason"/> → per-CPU counter.</summary>
+    public PerCpuMap<uint, Counter> Stats { get; }
+
+    /// <summary>Opens and loads the embedded decap.bpf.o.</summary>
+    public static DecapObject Load()
+    {
+        using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Decap), EmbeddedObject.Decap);
+        obj.Load();
+        return new DecapObject(obj);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Program.Dispose();
+        Stats.Dispose();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using LoadBalancer.Bpf.Handles;
+using LoadBalancer.Bpf.Interop;
+using LoadBalancer.Bpf.Maps;
+
+namespace LoadBalancer.Bpf.Programs;
+
+/// <summary>
+/// A BPF ELF object through its libbpf lifecycle: open → configure (.rodata, map sizes) → load.
+/// After load, <see cref="Map"/> and <see cref="Program"/> hand out duplicated fds that outlive
+/// this object, so it can be disposed as soon as the needed maps and programs are taken.
+/// </summary>
+public sealed unsafe class BpfObject : IDisposable
+{
+    private const int VerifierLogSize = 4 << 20;
+    private const int VerifierTailLines = 25;
+
+    private readonly SafeBpfObjectHandle _handle;
+    private readonly string _name;
+    private bool _loaded;
+
+    private BpfObject(SafeBpfObjectHandle handle, string name)
+    {
+        _handle = handle;
+        _name = name;
+    }
+
+    /// <summary>Opens an object from its ELF bytes; <paramref name="name"/> (e.g. <c>balancer.bpf.o</c>) names it in errors.</summary>
+    public static BpfObject Open(ReadOnlySpan<byte> elf, string name)
+    {
+        var objectName = Encoding.UTF8.GetBytes(name.Split('.')[0] + "\0");
+        fixed (byte* e = elf)
+        fixed (byte* n = objectName)
+        {
+            var opts = new BpfObjectOpenOpts { Sz = (nuint)sizeof(BpfObjectOpenOpts), ObjectName = n };
+            var obj = Libbpf.bpf_object__open_mem(e, (nuint)elf.Length, &opts);
+            return new BpfObject(new SafeBpfObjectHandle(BpfException.ThrowIfNull(obj, "bpf_object__open_mem", name)), name);
+        }
+    }
+
+    /// <summary>Sets <c>max_entries</c> of <paramref name="map"/>; only before <see cref="Load"/>.</summary>
+    public void SetMaxEntries(string map, uint maxEntries)
+        => BpfException.ThrowIfNegative(Libbpf.bpf_map__set_max_entries(FindMap(map), maxEntries), "bpf_map__set_max_entries", $"{_name}:{map}");
+
+    /// <summary>Sets <c>max_entries</c> of the inner-map template of <paramref name="outerMap"/>; only before <see cref="Load"/>.</summary>
+    public void SetInnerMaxEntries(string outerMap, uint maxEntries)
+    {
+        var inner = Libbpf.bpf_map__inner_map(FindMap(outerMap));
+        if (inner == 0)
+        {
+            throw new InvalidOperationException($"{_name}: map {outerMap} has no inner map");
+        }
+        BpfException.ThrowIfNegative(Libbpf.bpf_map__set_max_entries(inner, maxEntries), "bpf_map__set_max_entries", $"{_name}:{outerMap}.inner");
+    }
+
+    /// <summary>Sets the whole initial content of data section <paramref name="section"/> (e.g. <c>.rodata.config</c>).</summary>
+    public void SetSectionData<T>(string section, in T value)
+        where T : unmanaged
+    {
+        fixed (T* v = &value)
+        {
+            BpfException.ThrowIfNegative(Libbpf.bpf_map__set_initial_value(FindMap(section), v, (nuint)sizeof(T)), "bpf_map__set_initial_value", $"{_name}:{section}");
+        }
+    }
+
+    /// <summary>Creates the maps and loads the programs into the kernel.</summary>
+    /// <exception cref="BpfException">The kernel refused; the message carries the verifier's last lines.</exception>
+    public void Load()
+    {
+        // With a log buffer set but log level 0, libbpf asks the kernel for a verifier
+        // log only after a failed load and retries into this buffer: success costs nothing.
+        var log = (byte*)NativeMemory.AllocZeroed(VerifierLogSize);
+        try
+        {
+            for (var prog = Libbpf.bpf_object__next_program(_handle.DangerousGetHandle(), 0); prog != 0; prog = Libbpf.bpf_object__next_program(_handle.DangerousGetHandle(), prog))
+            {
+                Libbpf.bpf_program__set_log_buf(prog, log, VerifierLogSize);
+            }
+            var rc = Libbpf.bpf_object__load(_handle.DangerousGetHandle());
+            if (rc < 0)
+            {
+                throw new BpfException("bpf_object__load", _name, -rc, LogTail(log));
+            }
+            _loaded = true;
+        }
+        finally
+        {
+            NativeMemory.Free(log);
+        }
+    }
+
+    /// <summary>The loaded map <paramref name="name"/>, on a duplicated fd the caller owns.</summary>
+    public BpfMap Map(string name)
+    {
+        EnsureLoaded();
+        var fd = BpfException.ThrowIfNegative(Libbpf.bpf_map__fd(FindMap(name)), "bpf_map__fd", $"{_name}:{name}");
+        return BpfMap.FromFd(SafeFdHandle.Duplicate(fd, $"{_name}:{name}"));
+    }
+
+    /// <summary>The loaded program <paramref name="name"/>, on a duplicated fd the caller owns.</summary>
+    public BpfProgram Program(string name)
+    {
+        EnsureLoaded();
+        var prog = Libbpf.bpf_object__find_program_by_name(_handle.DangerousGetHandle(), name);
+        if (prog == 0)
+        {
+            throw new InvalidOperationException($"{_name} has no program {name}");
+        }
+        var fd = BpfException.ThrowIfNegative(Libbpf.bpf_program__fd(prog), "bpf_program__fd", $"{_name}:{name}");
+        return new BpfProgram(SafeFdHandle.Duplicate(fd, $"{_name}:{name}"), name);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _handle.Dispose();
+
+    private nint FindMap(string name)
+    {
+        var map = Libbpf.bpf_object__find_map_by_name(_handle.DangerousGetHandle(), name);
+        return map != 0 ? map : throw new InvalidOperationException($"{_name} has no map {name}");
+    }
+
+    private void EnsureLoaded()
+    {
+        if (!_loaded)
+        {
+            throw new InvalidOperationException($"{_name} is not loaded");
+        }
+    }
+
+    private static string? LogTail(byte* log)
+    {
+        var text = Marshal.PtrToStringUTF8((nint)log)?.TrimEnd();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        var lines = text.Split('\n');
+        return string.Join('\n', lines[Math.Max(0, lines.Length - VerifierTailLines)..]);
+    }
+}

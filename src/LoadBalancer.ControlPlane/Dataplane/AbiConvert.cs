@@ -1,0 +1,31 @@
+using System.Net;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Core.Model;
+using AbiVipKey = LoadBalancer.Bpf.Abi.VipKey;
+using CoreVipKey = LoadBalancer.Core.Model.VipKey;
+
+namespace LoadBalancer.ControlPlane.Dataplane;
+
+/// <summary>Core model values as the data plane's map keys and values (lb_abi.h mirrors).</summary>
+public static class AbiConvert
+{
+    /// <summary>The lb_vips key of <paramref name="vip"/>.</summary>
+    public static AbiVipKey ToAbi(this CoreVipKey vip) => new()
+    {
+        Addr = Ip6Bytes.From(vip.Address),
+        Port = Be16.FromHost(vip.Port),
+        Proto = (byte)vip.Protocol,
+        Family = Ip6Bytes.FamilyOf(vip.Address),
+    };
+
+    /// <summary>The lb_reals value for a backend at <paramref name="address"/>.</summary>
+    public static Real ToReal(IPAddress address) => new()
+    {
+        Addr = Ip6Bytes.From(address),
+        Family = Ip6Bytes.FamilyOf(address),
+    };
+
+    /// <summary>The VIP a key describes.</summary>
+    public static CoreVipKey ToModel(this AbiVipKey key)
+        => new(key.Addr.ToAddress(key.Family), key.Port.Value, (L4Protocol)key.Proto);
+}

@@ -1,0 +1,11 @@
+namespace LoadBalancer.Core.Config;
+
+/// <summary>A backend as configured.</summary>
+public sealed class BackendConfig
+{
+    /// <summary>IPv4 or IPv6 address the balancer tunnels to (either family, whatever the VIP's).</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Relative share of new flows, 0-65535; 0 = none. <remarks>Default 1.</remarks></summary>
+    public long Weight { get; set; } = 1;
+}

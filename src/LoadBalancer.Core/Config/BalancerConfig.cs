@@ -1,0 +1,14 @@
+namespace LoadBalancer.Core.Config;
+
+/// <summary>
+/// The configuration as an operator writes it (the YAML file's shape): strings and numbers,
+/// not yet checked. <see cref="ConfigValidator"/> turns it into a <see cref="Model.BalancerSpec"/>.
+/// </summary>
+public sealed class BalancerConfig
+{
+    /// <summary>Per-node data-plane settings.</summary>
+    public NodeConfig Node { get; set; } = new();
+
+    /// <summary>The VIPs this node serves.</summary>
+    public List<VipConfig> Vips { get; set; } = [];
+}

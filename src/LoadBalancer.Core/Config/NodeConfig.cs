@@ -1,0 +1,50 @@
+namespace LoadBalancer.Core.Config;
+
+/// <summary>Per-node data-plane settings, with the defaults an unset key takes.</summary>
+public sealed class NodeConfig
+{
+    /// <summary>Device the balancer attaches to. <remarks>Default <c>eth0</c>.</remarks></summary>
+    public string Interface { get; set; } = "eth0";
+
+    /// <summary>
+    /// Outer IPv4 source prefix for IPIP to IPv4 backends; the host bits come from the flow hash,
+    /// so backends' NICs spread flows over their queues. <remarks>Default <c>172.16.0.0/16</c>.</remarks>
+    /// </summary>
+    public string OuterSourceV4 { get; set; } = "172.16.0.0/16";
+
+    /// <summary>
+    /// Outer IPv6 source prefix for IPIP to IPv6 backends, at least /96 (the hash fills at most the
+    /// last 32 bits). <remarks>Default <c>fd10:4c42::/96</c>.</remarks>
+    /// </summary>
+    public string OuterSourceV6 { get; set; } = "fd10:4c42::/96";
+
+    /// <summary>
+    /// Next-hop MAC (e.g. the gateway's) when the kernel FIB has no answer for a backend; unset =
+    /// hand such packets to the kernel, which resolves the neighbour. <remarks>Default unset.</remarks>
+    /// </summary>
+    public string? FallbackMac { get; set; }
+
+    /// <summary>Largest outer packet sent via <see cref="FallbackMac"/>; larger ones are dropped and counted (frag_needed). 0 = unchecked. <remarks>Default 0.</remarks></summary>
+    public int FallbackMtu { get; set; }
+
+    /// <summary>Maglev ring slots per VIP; a prime, far above the backend count. <remarks>Default 65537.</remarks></summary>
+    public long RingSize { get; set; } = 65537;
+
+    /// <summary>Flow hash seed; must be equal on every node that shares VIPs. <remarks>Default 0.</remarks></summary>
+    public long HashSeed { get; set; }
+
+    /// <summary>Flow table entries (about 112 bytes each). <remarks>Default 1048576.</remarks></summary>
+    public long FlowTableSize { get; set; } = 1 << 20;
+
+    /// <summary>Idle time after which a TCP flow no longer pins its backend, e.g. <c>15m</c>. <remarks>Default 15m.</remarks></summary>
+    public string TcpIdleTimeout { get; set; } = "15m";
+
+    /// <summary>Idle time after which a UDP flow no longer pins its backend. <remarks>Default 5m.</remarks></summary>
+    public string UdpIdleTimeout { get; set; } = "5m";
+
+    /// <summary>Capacity for VIPs (each address:port/protocol counts once). <remarks>Default 512.</remarks></summary>
+    public long MaxVips { get; set; } = 512;
+
+    /// <summary>Capacity for backends, counted per VIP. <remarks>Default 4096.</remarks></summary>
+    public long MaxBackends { get; set; } = 4096;
+}

@@ -1,0 +1,17 @@
+namespace LoadBalancer.Core.Config;
+
+/// <summary>A VIP as configured.</summary>
+public sealed class VipConfig
+{
+    /// <summary>IPv4 or IPv6 address clients connect to.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>Port, 1-65535; 0 = every port of the address. <remarks>Default 0.</remarks></summary>
+    public long Port { get; set; }
+
+    /// <summary><c>tcp</c> or <c>udp</c>. <remarks>Default tcp.</remarks></summary>
+    public string Protocol { get; set; } = "tcp";
+
+    /// <summary>Where the VIP's flows go.</summary>
+    public List<BackendConfig> Backends { get; set; } = [];
+}

@@ -1,0 +1,73 @@
+namespace LoadBalancer.Core.Planning;
+
+/// <summary>
+/// Hands out small integer ids (map indexes) for keys, and takes them back without reusing an id
+/// until its quarantine has passed since release. With a quarantine at least as long as the
+/// longest flow idle timeout, no flow entry can still point at an id when it gets a new owner:
+/// a flow silent for that long is no longer honoured by the data plane.
+/// </summary>
+/// <typeparam name="TKey">What an id stands for.</typeparam>
+public sealed class IdAllocator<TKey>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, uint> _assigned = [];
+    private readonly SortedSet<uint> _free = [];
+    private readonly Queue<(uint Id, DateTimeOffset Until)> _quarantine = new();
+    private readonly uint _end;
+    private readonly TimeSpan _quarantinePeriod;
+    private uint _nextFresh;
+
+    /// <summary>Ids from <paramref name="first"/> up to, not including, <paramref name="end"/>.</summary>
+    public IdAllocator(uint first, uint end, TimeSpan quarantine)
+    {
+        if (first >= end)
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), end, $"no ids in [{first}, {end})");
+        }
+        _nextFresh = first;
+        _end = end;
+        _quarantinePeriod = quarantine;
+    }
+
+    /// <summary>The ids in use now, by key.</summary>
+    public IReadOnlyDictionary<TKey, uint> Assigned => _assigned;
+
+    /// <summary>The id of <paramref name="key"/>, assigning the lowest available one if it has none.</summary>
+    /// <exception cref="InvalidOperationException">Every id is in use or in quarantine.</exception>
+    public uint Acquire(TKey key, DateTimeOffset now)
+    {
+        if (_assigned.TryGetValue(key, out var id))
+        {
+            return id;
+        }
+        while (_quarantine.Count > 0 && _quarantine.Peek().Until <= now)
+        {
+            _free.Add(_quarantine.Dequeue().Id);
+        }
+        if (_free.Count > 0)
+        {
+            id = _free.Min;
+            _free.Remove(id);
+        }
+        else if (_nextFresh < _end)
+        {
+            id = _nextFresh++;
+        }
+        else
+        {
+            var wait = _quarantine.Count > 0 ? $"; the next id leaves quarantine at {_quarantine.Peek().Until:O}" : "";
+            throw new InvalidOperationException($"all {_assigned.Count} ids are in use{wait}");
+        }
+        _assigned.Add(key, id);
+        return id;
+    }
+
+    /// <summary>Gives up <paramref name="key"/>'s id; it is reusable once the quarantine has passed.</summary>
+    public void Release(TKey key, DateTimeOffset now)
+    {
+        if (_assigned.Remove(key, out var id))
+        {
+            _quarantine.Enqueue((id, now + _quarantinePeriod));
+        }
+    }
+}
