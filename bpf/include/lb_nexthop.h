@@ -85,7 +85,11 @@ static __always_inline int nexthop_resolve(struct xdp_md *ctx,
 	if (nexthop_has_fallback()) {
 		if (lb_cfg.mtu && o->len > lb_cfg.mtu)
 			return LB_DROP_FRAG_NEEDED;
-		__builtin_memcpy(nh->dmac, (const void *)lb_cfg.fallback_mac, ETH_ALEN);
+		/* verifier: byte by byte, so each read stays volatile; a memcpy
+		 * would let clang fold in the all-zero initializer */
+#pragma unroll
+		for (int i = 0; i < ETH_ALEN; i++)
+			nh->dmac[i] = lb_cfg.fallback_mac[i];
 		__builtin_memcpy(nh->smac, eth->h_dest, ETH_ALEN);
 		nh->ifindex = 0;
 		return LB_CONTINUE;

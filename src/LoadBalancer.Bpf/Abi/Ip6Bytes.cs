@@ -24,18 +24,18 @@ public struct Ip6Bytes
     }
 
     /// <summary>The address these bytes hold for <paramref name="family"/>.</summary>
-    public readonly IPAddress ToAddress(Family family) => family switch
+    public readonly IPAddress ToAddress(LbFamily family) => family switch
     {
-        Family.Ipv4 => new IPAddress(((ReadOnlySpan<byte>)this)[..4]),
-        Family.Ipv6 => new IPAddress((ReadOnlySpan<byte>)this),
+        LbFamily.Ipv4 => new IPAddress(((ReadOnlySpan<byte>)this)[..4]),
+        LbFamily.Ipv6 => new IPAddress((ReadOnlySpan<byte>)this),
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "no address for this family"),
     };
 
     /// <summary>The ABI family tag of <paramref name="address"/>.</summary>
-    public static Family FamilyOf(IPAddress address) => address.AddressFamily switch
+    public static LbFamily FamilyOf(IPAddress address) => address.AddressFamily switch
     {
-        AddressFamily.InterNetwork => Family.Ipv4,
-        AddressFamily.InterNetworkV6 => Family.Ipv6,
+        AddressFamily.InterNetwork => LbFamily.Ipv4,
+        AddressFamily.InterNetworkV6 => LbFamily.Ipv6,
         _ => throw new ArgumentException($"{address} is neither IPv4 nor IPv6", nameof(address)),
     };
 }

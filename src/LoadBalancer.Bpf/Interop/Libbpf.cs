@@ -39,7 +39,7 @@ internal static unsafe partial class Libbpf
     internal static partial int bpf_map__set_max_entries(nint map, uint maxEntries);
 
     [LibraryImport(Lib)]
-    internal static partial nint bpf_map__inner_map(nint map);
+    internal static partial int bpf_map__set_inner_map_fd(nint map, int fd);
 
     [LibraryImport(Lib)]
     internal static partial int bpf_map__set_initial_value(nint map, void* data, nuint size);

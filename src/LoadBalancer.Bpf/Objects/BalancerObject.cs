@@ -15,7 +15,7 @@ public sealed class BalancerObject : IDisposable
 
     private const string ConfigSection = ".rodata.config";
 
-    private BalancerObject(BpfObject obj, LoadConfig config)
+    private BalancerObject(BpfObject obj, LbConfig config)
     {
         Config = config;
         ConfigMap = obj.Map(ConfigSection);
@@ -30,7 +30,7 @@ public sealed class BalancerObject : IDisposable
     }
 
     /// <summary>The load-time configuration the program was verified with.</summary>
-    public LoadConfig Config { get; }
+    public LbConfig Config { get; }
 
     /// <summary>lb_xdp_ingress.</summary>
     public BpfProgram Program { get; }
@@ -39,39 +39,40 @@ public sealed class BalancerObject : IDisposable
     public BpfMap ConfigMap { get; }
 
     /// <summary>lb_vips: VIP key → VIP id.</summary>
-    public BpfMap<VipKey, Vip> Vips { get; }
+    public BpfMap<LbVipKey, LbVip> Vips { get; }
 
     /// <summary>lb_reals: backend id → address.</summary>
-    public BpfMap<uint, Real> Reals { get; }
+    public BpfMap<uint, LbReal> Reals { get; }
 
     /// <summary>lb_rings: VIP id → Maglev ring (inner array of backend ids).</summary>
     public MapOfMaps Rings { get; }
 
     /// <summary>lb_flows: 5-tuple → pinned backend.</summary>
-    public BpfMap<FlowKey, Flow> Flows { get; }
+    public BpfMap<LbFlowKey, LbFlow> Flows { get; }
 
     /// <summary>lb_vip_stats: VIP id → per-CPU traffic.</summary>
-    public PerCpuMap<uint, Stats> VipStats { get; }
+    public PerCpuMap<uint, LbStats> VipStats { get; }
 
     /// <summary>lb_real_stats: backend id → per-CPU traffic.</summary>
-    public PerCpuMap<uint, Stats> RealStats { get; }
+    public PerCpuMap<uint, LbStats> RealStats { get; }
 
-    /// <summary>lb_reason_stats: <see cref="Reason"/> → per-CPU counter.</summary>
-    public PerCpuMap<uint, Counter> ReasonStats { get; }
+    /// <summary>lb_reason_stats: <see cref="LbReason"/> → per-CPU counter.</summary>
+    public PerCpuMap<uint, LbCounter> ReasonStats { get; }
 
     /// <summary>Opens the embedded balancer.bpf.o, applies <paramref name="config"/> and <paramref name="sizes"/>, and loads it.</summary>
     /// <exception cref="BpfException">libbpf or the verifier refused; the message says which and why.</exception>
-    public static BalancerObject Load(LoadConfig config, BalancerMapSizes sizes)
+    public static BalancerObject Load(LbConfig config, BalancerMapSizes sizes)
     {
-        if (config.AbiVersion != (uint)AbiVersion.Current)
+        if (config.AbiVersion != (uint)LbAbi.Version)
         {
-            throw new ArgumentException($"config carries ABI version {config.AbiVersion}, this build speaks {(uint)AbiVersion.Current}", nameof(config));
+            throw new ArgumentException($"config carries ABI version {config.AbiVersion}, this build speaks {(uint)LbAbi.Version}", nameof(config));
         }
         using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Balancer), EmbeddedObject.Balancer);
+        using var ringTemplate = CreateRing(config.RingSize);
         obj.SetSectionData(ConfigSection, config);
         obj.SetMaxEntries("lb_vips", sizes.MaxVips);
         obj.SetMaxEntries("lb_rings", sizes.MaxVips);
-        obj.SetInnerMaxEntries("lb_rings", config.RingSize);
+        obj.SetInnerMapTemplate("lb_rings", ringTemplate.Map);
         obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
         obj.SetMaxEntries("lb_reals", sizes.MaxReals);
         obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
@@ -96,8 +97,10 @@ public sealed class BalancerObject : IDisposable
     }
 
     /// <summary>A new, empty ring map of the size this program expects, for <see cref="Rings"/>.</summary>
-    public BpfMap<uint, uint> CreateRing()
-        => new(BpfMap.CreateArray("lb_ring", sizeof(uint), Config.RingSize));
+    public BpfMap<uint, uint> CreateRing() => CreateRing(Config.RingSize);
+
+    private static BpfMap<uint, uint> CreateRing(uint ringSize)
+        => new(BpfMap.CreateArray("lb_ring", sizeof(uint), ringSize));
 
     /// <inheritdoc/>
     public void Dispose()

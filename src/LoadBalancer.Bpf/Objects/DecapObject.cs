@@ -19,8 +19,8 @@ public sealed class DecapObject : IDisposable
     /// <summary>lb_xdp_decap.</summary>
     public BpfProgram Program { get; }
 
-    /// <summary>lb_decap_stats: <see cref="DecapReason"/> → per-CPU counter.</summary>
-    public PerCpuMap<uint, Counter> Stats { get; }
+    /// <summary>lb_decap_stats: <see cref="LbDecapReason"/> → per-CPU counter.</summary>
+    public PerCpuMap<uint, LbCounter> Stats { get; }
 
     /// <summary>Opens and loads the embedded decap.bpf.o.</summary>
     public static DecapObject Load()

@@ -42,16 +42,15 @@ public sealed unsafe class BpfObject : IDisposable
     public void SetMaxEntries(string map, uint maxEntries)
         => BpfException.ThrowIfNegative(Libbpf.bpf_map__set_max_entries(FindMap(map), maxEntries), "bpf_map__set_max_entries", $"{_name}:{map}");
 
-    /// <summary>Sets <c>max_entries</c> of the inner-map template of <paramref name="outerMap"/>; only before <see cref="Load"/>.</summary>
-    public void SetInnerMaxEntries(string outerMap, uint maxEntries)
-    {
-        var inner = Libbpf.bpf_map__inner_map(FindMap(outerMap));
-        if (inner == 0)
-        {
-            throw new InvalidOperationException($"{_name}: map {outerMap} has no inner map");
-        }
-        BpfException.ThrowIfNegative(Libbpf.bpf_map__set_max_entries(inner, maxEntries), "bpf_map__set_max_entries", $"{_name}:{outerMap}.inner");
-    }
+    /// <summary>
+    /// Makes <paramref name="template"/> the inner-map template of map-in-map <paramref name="outerMap"/>
+    /// (type, sizes and max_entries every inner map must match); only before <see cref="Load"/>, and
+    /// <paramref name="template"/> must stay open until then. libbpf 1.1 cannot resize the template
+    /// declared in the object (bpf_map__set_max_entries on bpf_map__inner_map dereferences a NULL
+    /// object), so the loader supplies its own.
+    /// </summary>
+    public void SetInnerMapTemplate(string outerMap, BpfMap template)
+        => BpfException.ThrowIfNegative(Libbpf.bpf_map__set_inner_map_fd(FindMap(outerMap), template.Handle.Fd), "bpf_map__set_inner_map_fd", $"{_name}:{outerMap}");
 
     /// <summary>Sets the whole initial content of data section <paramref name="section"/> (e.g. <c>.rodata.config</c>).</summary>
     public void SetSectionData<T>(string section, in T value)

@@ -1,8 +1,6 @@
 using System.Net;
 using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Core.Model;
-using AbiVipKey = LoadBalancer.Bpf.Abi.VipKey;
-using CoreVipKey = LoadBalancer.Core.Model.VipKey;
 
 namespace LoadBalancer.ControlPlane.Dataplane;
 
@@ -10,7 +8,7 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 public static class AbiConvert
 {
     /// <summary>The lb_vips key of <paramref name="vip"/>.</summary>
-    public static AbiVipKey ToAbi(this CoreVipKey vip) => new()
+    public static LbVipKey ToAbi(this VipKey vip) => new()
     {
         Addr = Ip6Bytes.From(vip.Address),
         Port = Be16.FromHost(vip.Port),
@@ -19,13 +17,13 @@ public static class AbiConvert
     };
 
     /// <summary>The lb_reals value for a backend at <paramref name="address"/>.</summary>
-    public static Real ToReal(IPAddress address) => new()
+    public static LbReal ToReal(IPAddress address) => new()
     {
         Addr = Ip6Bytes.From(address),
         Family = Ip6Bytes.FamilyOf(address),
     };
 
     /// <summary>The VIP a key describes.</summary>
-    public static CoreVipKey ToModel(this AbiVipKey key)
+    public static VipKey ToModel(this LbVipKey key)
         => new(key.Addr.ToAddress(key.Family), key.Port.Value, (L4Protocol)key.Proto);
 }

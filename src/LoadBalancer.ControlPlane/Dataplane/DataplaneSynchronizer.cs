@@ -49,7 +49,7 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
                 {
                     dataplane.VipStats.Fill(id, default);
                 }
-                dataplane.Vips.Update(vip.ToAbi(), new Vip { Id = id });
+                dataplane.Vips.Update(vip.ToAbi(), new LbVip { Id = id });
                 result.VipsWritten++;
             }
         }

@@ -10,11 +10,11 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 public static class LoadConfigFactory
 {
     /// <summary>The struct lb_config for <paramref name="node"/>.</summary>
-    public static LoadConfig Create(NodeSpec node)
+    public static LbConfig Create(NodeSpec node)
     {
-        var config = new LoadConfig
+        var config = new LbConfig
         {
-            AbiVersion = (uint)AbiVersion.Current,
+            AbiVersion = (uint)LbAbi.Version,
             RingSize = node.RingSize,
             TcpIdleNs = (ulong)node.TcpIdleTimeout.Ticks * 100,
             UdpIdleNs = (ulong)node.UdpIdleTimeout.Ticks * 100,
@@ -39,7 +39,7 @@ public static class LoadConfigFactory
     /// The outer source address the data plane writes for a flow with <paramref name="hash"/>:
     /// the prefix OR the hash's bits under the host mask, both as the BPF target loads them (little-endian).
     /// </summary>
-    public static IPAddress OuterSource(in LoadConfig config, bool ipv6, uint hash)
+    public static IPAddress OuterSource(in LbConfig config, bool ipv6, uint hash)
     {
         if (!ipv6)
         {

@@ -183,8 +183,8 @@ public static class ConfigValidator
     {
         if (!string.IsNullOrWhiteSpace(text) && IPAddress.TryParse(text, out var address)
             && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-            && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any) && address.ScopeId == 0
-            && !(address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6))
+            && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+            && !(address.AddressFamily == AddressFamily.InterNetworkV6 && (address.ScopeId != 0 || address.IsIPv4MappedToIPv6)))
         {
             return address;
         }

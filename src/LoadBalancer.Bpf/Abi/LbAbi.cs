@@ -2,9 +2,9 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>enum lb_abi</c>: the version of the contract in lb_abi.h.</summary>
 [BpfAbi("lb_abi")]
-public enum AbiVersion : uint
+public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Current = 1,
+    Version = 1,
 }

@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_flow</c>: the value of lb_flows.</summary>
 [BpfAbi("lb_flow"), StructLayout(LayoutKind.Sequential)]
-public struct Flow
+public struct LbFlow
 {
     /// <summary>CLOCK_MONOTONIC_COARSE (ns) of the last refresh.</summary>
     public ulong AtimeNs;

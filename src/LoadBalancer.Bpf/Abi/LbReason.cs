@@ -5,7 +5,7 @@ namespace LoadBalancer.Bpf.Abi;
 /// or which special path it took. <c>Pass*</c> values end in XDP_PASS, <c>Drop*</c> in XDP_DROP.
 /// </summary>
 [BpfAbi("lb_reason")]
-public enum Reason : uint
+public enum LbReason : uint
 {
     /// <summary>ARP, LLDP, QinQ, any non-IP ethertype.</summary>
     PassNotIp = 0,

@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_config</c>: the load-time knobs in section .rodata.config.</summary>
 [BpfAbi("lb_config"), StructLayout(LayoutKind.Sequential)]
-public struct LoadConfig
+public struct LbConfig
 {
     /// <summary>LB_ABI_VERSION of the loader that wrote it.</summary>
     public uint AbiVersion;

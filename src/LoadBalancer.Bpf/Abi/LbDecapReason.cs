@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>enum lb_decap_reason</c>: the exits of lb_xdp_decap.</summary>
 [BpfAbi("lb_decap_reason", Prefix = "LB_DECAP_")]
-public enum DecapReason : uint
+public enum LbDecapReason : uint
 {
     /// <summary>Not IPIP: handed up untouched.</summary>
     PassOther = 0,

@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_counter</c>: per-CPU packets and bytes of one exit reason.</summary>
 [BpfAbi("lb_counter"), StructLayout(LayoutKind.Sequential)]
-public struct Counter
+public struct LbCounter
 {
     /// <summary>Packets.</summary>
     public ulong Packets;

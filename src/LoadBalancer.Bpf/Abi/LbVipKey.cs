@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_vip_key</c>: the key of lb_vips.</summary>
 [BpfAbi("lb_vip_key"), StructLayout(LayoutKind.Sequential)]
-public struct VipKey
+public struct LbVipKey
 {
     /// <summary>The VIP address; IPv4 in the first four bytes.</summary>
     public Ip6Bytes Addr;
@@ -14,5 +14,5 @@ public struct VipKey
     public byte Proto;
 
     /// <summary>The address family.</summary>
-    public Family Family;
+    public LbFamily Family;
 }

@@ -2,13 +2,13 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_real</c>: the value of lb_reals, indexed by backend id.</summary>
 [BpfAbi("lb_real"), StructLayout(LayoutKind.Sequential)]
-public struct Real
+public struct LbReal
 {
     /// <summary>The backend address; IPv4 in the first four bytes.</summary>
     public Ip6Bytes Addr;
 
-    /// <summary>The address family; <see cref="Abi.Family.None"/> = id not in use.</summary>
-    public Family Family;
+    /// <summary>The address family; <see cref="LbFamily.None"/> = id not in use.</summary>
+    public LbFamily Family;
 
     /// <summary>Zero.</summary>
     public Pad3 Pad;

@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>enum lb_family</c>: the address family tag in keys and values.</summary>
 [BpfAbi("lb_family", Prefix = "LB_FAMILY_")]
-public enum Family : byte
+public enum LbFamily : byte
 {
     /// <summary>No entry.</summary>
     None = 0,

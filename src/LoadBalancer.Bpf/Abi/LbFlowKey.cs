@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_flow_key</c>: the 5-tuple as the client sent it, key of lb_flows.</summary>
 [BpfAbi("lb_flow_key"), StructLayout(LayoutKind.Sequential)]
-public struct FlowKey
+public struct LbFlowKey
 {
     /// <summary>Client address; IPv4 in the first four bytes.</summary>
     public Ip6Bytes Src;
@@ -20,7 +20,7 @@ public struct FlowKey
     public byte Proto;
 
     /// <summary>The address family.</summary>
-    public Family Family;
+    public LbFamily Family;
 
     /// <summary>Zero.</summary>
     public Pad2 Pad;

@@ -2,7 +2,7 @@ namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>Mirrors <c>struct lb_stats</c>: per-CPU traffic of a VIP or backend.</summary>
 [BpfAbi("lb_stats"), StructLayout(LayoutKind.Sequential)]
-public struct Stats
+public struct LbStats
 {
     /// <summary>Packets forwarded.</summary>
     public ulong Packets;

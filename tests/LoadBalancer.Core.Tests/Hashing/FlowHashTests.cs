@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+using System.Net;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+using Xunit;
+
+namespace LoadBalancer.Core.Tests.Hashing;
+
+public sealed class FlowHashTests
+{
+    private const int Samples = 2000;
+
+    [Fact]
+    public void Compute_RandomIpv4Flows_EqualsMurmur3OverWireBytes()
+    {
+        var random = new Random(4);
+        for (var i = 0; i < Samples; i++)
+        {
+            var flow = RandomFlow(random, addressBytes: 4);
+            var seed = RandomSeed(random, i);
+
+            var expected = MurmurHash3.Hash32(WireBytes(flow), seed);
+            var actual = FlowHash.Compute(flow, seed);
+
+            Assert.True(expected == actual, $"flow {flow} seed 0x{seed:x8}: expected 0x{expected:x8}, got 0x{actual:x8}");
+        }
+    }
+
+    [Fact]
+    public void Compute_RandomIpv6Flows_EqualsMurmur3OverWireBytes()
+    {
+        var random = new Random(6);
+        for (var i = 0; i < Samples; i++)
+        {
+            var flow = RandomFlow(random, addressBytes: 16);
+            var seed = RandomSeed(random, i);
+
+            var expected = MurmurHash3.Hash32(WireBytes(flow), seed);
+            var actual = FlowHash.Compute(flow, seed);
+
+            Assert.True(expected == actual, $"flow {flow} seed 0x{seed:x8}: expected 0x{expected:x8}, got 0x{actual:x8}");
+        }
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1", "192.0.2.10", 40000, 80, L4Protocol.Tcp)]
+    [InlineData("0.0.0.0", "0.0.0.0", 0, 0, L4Protocol.Udp)]
+    [InlineData("255.255.255.255", "255.255.255.255", 65535, 65535, L4Protocol.Tcp)]
+    [InlineData("2001:db8::1", "fd00::80", 1, 443, L4Protocol.Tcp)]
+    [InlineData("::", "::", 0, 0, L4Protocol.Udp)]
+    [InlineData("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fd00::1", 65535, 53, L4Protocol.Udp)]
+    public void Compute_EdgeFlow_EqualsMurmur3OverWireBytes(string source, string destination, int sourcePort, int destinationPort, L4Protocol protocol)
+    {
+        var flow = new FlowTuple(IPAddress.Parse(source), (ushort)sourcePort, IPAddress.Parse(destination), (ushort)destinationPort, protocol);
+        foreach (var seed in new uint[] { 0, 1, 0x9747B28C, uint.MaxValue })
+        {
+            Assert.Equal(MurmurHash3.Hash32(WireBytes(flow), seed), FlowHash.Compute(flow, seed));
+        }
+    }
+
+    [Fact]
+    public void Compute_PortsSwapped_ChangesHash()
+    {
+        // Ports are hashed in network order at fixed offsets, so direction matters.
+        var forward = new FlowTuple(IPAddress.Parse("10.0.0.1"), 1000, IPAddress.Parse("10.0.0.2"), 2000, L4Protocol.Tcp);
+        var swapped = forward with { SourcePort = 2000, DestinationPort = 1000 };
+
+        Assert.NotEqual(FlowHash.Compute(forward, 0), FlowHash.Compute(swapped, 0));
+    }
+
+    [Theory]
+    [InlineData(3u)]
+    [InlineData(251u)]
+    [InlineData(65537u)]
+    [InlineData(1000003u)]
+    public void Slot_RandomFlows_EqualsHashModuloRingSize(uint ringSize)
+    {
+        var random = new Random((int)ringSize);
+        for (var i = 0; i < Samples; i++)
+        {
+            var flow = RandomFlow(random, addressBytes: i % 2 == 0 ? 4 : 16);
+            var seed = RandomSeed(random, i);
+
+            var slot = FlowHash.Slot(flow, seed, ringSize);
+
+            Assert.Equal(MurmurHash3.Hash32(WireBytes(flow), seed) % ringSize, slot);
+            Assert.InRange(slot, 0u, ringSize - 1);
+        }
+    }
+
+    /// <summary>The byte string the data plane hashes: [src][dst][sport BE][dport BE][proto, 0, 0, 0].</summary>
+    private static byte[] WireBytes(FlowTuple flow)
+    {
+        var source = flow.Source.GetAddressBytes();
+        var destination = flow.Destination.GetAddressBytes();
+        Assert.Equal(source.Length, destination.Length);
+        var bytes = new byte[(2 * source.Length) + 8];
+        source.CopyTo(bytes, 0);
+        destination.CopyTo(bytes, source.Length);
+        var rest = bytes.AsSpan(2 * source.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(rest, flow.SourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(rest[2..], flow.DestinationPort);
+        rest[4] = (byte)flow.Protocol;
+        Assert.Equal(flow.Source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 16 : 40, bytes.Length);
+        return bytes;
+    }
+
+    private static FlowTuple RandomFlow(Random random, int addressBytes)
+    {
+        var source = new byte[addressBytes];
+        var destination = new byte[addressBytes];
+        random.NextBytes(source);
+        random.NextBytes(destination);
+        return new FlowTuple(
+            new IPAddress(source),
+            (ushort)random.Next(0, 65536),
+            new IPAddress(destination),
+            (ushort)random.Next(0, 65536),
+            random.Next(2) == 0 ? L4Protocol.Tcp : L4Protocol.Udp);
+    }
+
+    private static uint RandomSeed(Random random, int sample) => sample % 4 == 0 ? 0 : (uint)random.NextInt64(0, 1L << 32);
+}

@@ -1,0 +1,279 @@
+using System.Net;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Planning;
+using Xunit;
+
+namespace LoadBalancer.Core.Tests.Planning;
+
+public sealed class DataplanePlannerTests
+{
+    private static readonly DateTimeOffset s_t0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly VipKey s_web = Key("192.0.2.1", 80, L4Protocol.Tcp);
+    private static readonly VipKey s_dns = Key("192.0.2.53", 53, L4Protocol.Udp);
+    private static readonly VipKey s_v6 = Key("2001:db8::1", 443, L4Protocol.Tcp);
+
+    [Fact]
+    public void Plan_UnrelatedVipAddedInFront_KeepsExistingIds()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
+        var before = planner.Plan(Validate(config), s_t0);
+
+        config.Vips = [V6("fd00::1", "10.1.0.1"), Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        AssertSameIds(before, after, [s_web, s_dns]);
+        Assert.DoesNotContain(after.Vips[s_v6], before.Vips.Values);
+        Assert.Equal(3, after.Vips.Values.Distinct().Count());
+        Assert.Equal(5, after.Backends.Keys.Distinct().Count());
+    }
+
+    [Fact]
+    public void Plan_UnrelatedVipRemoved_KeepsExistingIds()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [V6("fd00::1"), Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
+        var before = planner.Plan(Validate(config), s_t0);
+
+        config.Vips = [Dns("10.2.0.1"), Web("10.1.0.1", "10.1.0.2")];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        AssertSameIds(before, after, [s_web, s_dns]);
+        Assert.False(after.Vips.ContainsKey(s_v6));
+        Assert.DoesNotContain(after.Backends.Values, b => b.Vip == s_v6);
+        Assert.Equal(2, after.Rings.Count);
+    }
+
+    [Fact]
+    public void Plan_UnrelatedBackendsAddedAndRemoved_KeepsOtherBackendIds()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2", "10.1.0.3"), Dns("10.2.0.1")];
+        var before = planner.Plan(Validate(config), s_t0);
+
+        config.Vips = [Web("10.1.0.4", "10.1.0.3", "10.1.0.1"), Dns("10.2.0.2", "10.2.0.1")];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        foreach (var kept in new[] { new BackendRef(s_web, Ip("10.1.0.1")), new BackendRef(s_web, Ip("10.1.0.3")), new BackendRef(s_dns, Ip("10.2.0.1")) })
+        {
+            Assert.Equal(IdOf(before, kept), IdOf(after, kept));
+        }
+        Assert.Equal(before.Vips, after.Vips);
+        var removedId = IdOf(before, new BackendRef(s_web, Ip("10.1.0.2")));
+        Assert.False(after.Backends.ContainsKey(removedId));
+    }
+
+    [Fact]
+    public void Plan_SameSpecAgain_SamePlan()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1"), V6("fd00::1", "10.1.0.1")];
+        var spec = Validate(config);
+
+        var first = planner.Plan(spec, s_t0);
+        var second = planner.Plan(spec, s_t0 + TimeSpan.FromHours(1));
+
+        Assert.Equal(first.Vips, second.Vips);
+        Assert.Equal(first.Backends, second.Backends);
+        Assert.Equal(first.Rings.Keys.Order(), second.Rings.Keys.Order());
+        Assert.All(first.Rings, r => Assert.Equal(r.Value, second.Rings[r.Key]));
+    }
+
+    [Theory]
+    [InlineData("15m", "5m")]
+    [InlineData("1m", "20m")]
+    [InlineData("30s", "30s")]
+    public void Plan_RemovedBackend_IdNotReusedBeforeLongestIdleTimeout(string tcpIdle, string udpIdle)
+    {
+        var planner = Planner(out var config, tcpIdle, udpIdle);
+        var quarantine = Max(config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2")];
+        var first = planner.Plan(Validate(config), s_t0);
+        var goneId = IdOf(first, new BackendRef(s_web, Ip("10.1.0.2")));
+
+        var removedAt = s_t0 + TimeSpan.FromMinutes(1);
+        config.Vips = [Web("10.1.0.1")];
+        planner.Plan(Validate(config), removedAt);
+
+        // Every new backend added before the quarantine ends must get some other id, including
+        // after the shorter idle timeout has passed.
+        var shorter = Min(config);
+        List<TimeSpan> times = [TimeSpan.Zero, quarantine - TimeSpan.FromSeconds(1)];
+        if (shorter < quarantine)
+        {
+            times.Insert(1, shorter);
+            times.Insert(2, (shorter + quarantine) / 2);
+        }
+        var newcomers = new List<string>();
+        foreach (var at in times)
+        {
+            newcomers.Add($"10.1.1.{newcomers.Count + 1}");
+            config.Vips = [Web(["10.1.0.1", .. newcomers])];
+            var plan = planner.Plan(Validate(config), removedAt + at);
+
+            Assert.False(plan.Backends.ContainsKey(goneId), $"id {goneId} of a backend removed {at} ago (quarantine {quarantine}) went to {(plan.Backends.TryGetValue(goneId, out var b) ? b.Address : null)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("15m", "5m")]
+    [InlineData("1m", "20m")]
+    public void Plan_RemovedBackend_IdReusableAfterLongestIdleTimeout(string tcpIdle, string udpIdle)
+    {
+        var planner = Planner(out var config, tcpIdle, udpIdle);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2", "10.1.0.3")];
+        var first = planner.Plan(Validate(config), s_t0);
+        var goneId = IdOf(first, new BackendRef(s_web, Ip("10.1.0.2")));
+
+        var removedAt = s_t0 + TimeSpan.FromMinutes(1);
+        config.Vips = [Web("10.1.0.1", "10.1.0.3")];
+        planner.Plan(Validate(config), removedAt);
+
+        config.Vips = [Web("10.1.0.1", "10.1.0.3", "10.9.9.9")];
+        var plan = planner.Plan(Validate(config), removedAt + Max(config));
+
+        Assert.Equal(goneId, IdOf(plan, new BackendRef(s_web, Ip("10.9.9.9"))));
+    }
+
+    [Fact]
+    public void Plan_SameAddressUnderTwoVips_GetsTwoIds()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1"), Dns("10.1.0.1")];
+
+        var plan = planner.Plan(Validate(config), s_t0);
+
+        var web = IdOf(plan, new BackendRef(s_web, Ip("10.1.0.1")));
+        var dns = IdOf(plan, new BackendRef(s_dns, Ip("10.1.0.1")));
+        Assert.NotEqual(web, dns);
+        Assert.Equal(Ip("10.1.0.1"), plan.BackendAddress(web));
+        Assert.Equal(Ip("10.1.0.1"), plan.BackendAddress(dns));
+    }
+
+    [Fact]
+    public void Plan_Ids_WithinNodeCapacities()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1"), V6("fd00::1")];
+
+        var plan = planner.Plan(Validate(config), s_t0);
+
+        Assert.Equal([0u, 1u, 2u], plan.Vips.Values.Order());
+        Assert.Equal([1u, 2u, 3u, 4u], plan.Backends.Keys.Order());
+    }
+
+    [Fact]
+    public void Plan_Rings_HoldOnlyTheirOwnVipsLiveBackends()
+    {
+        var planner = Planner(out var config);
+        var web = Web("10.1.0.1", "10.1.0.2", "10.1.0.3", "fd00::4");
+        web.Backends[1].Weight = 0;
+        var dns = Dns("10.2.0.1", "10.2.0.2");
+        dns.Backends[0].Weight = 7;
+        config.Vips = [web, dns, V6("10.1.0.1")];
+
+        var plan = planner.Plan(Validate(config), s_t0);
+
+        Assert.Equal(plan.Vips.Values.Order(), plan.Rings.Keys.Order());
+        foreach (var (vip, vipId) in plan.Vips)
+        {
+            var ring = plan.Rings[vipId];
+            var spec = config.Vips.Single(v => Key(v.Address, v.Port, v.Protocol == "tcp" ? L4Protocol.Tcp : L4Protocol.Udp) == vip);
+            var live = spec.Backends.Where(b => b.Weight > 0).Select(b => IdOf(plan, new BackendRef(vip, Ip(b.Address)))).ToHashSet();
+
+            Assert.Equal(65537, ring.Length);
+            Assert.All(ring, id => Assert.Contains(id, live));
+            Assert.Equal(live.Order(), ring.Distinct().Order());
+        }
+    }
+
+    [Fact]
+    public void Plan_Ring_EqualsMaglevTableOfItsBackends()
+    {
+        var planner = Planner(out var config);
+        var web = Web("10.1.0.1", "10.1.0.2", "10.1.0.3", "fd00::4");
+        web.Backends[0].Weight = 3;
+        web.Backends[2].Weight = 0;
+        config.Vips = [web, Dns("10.2.0.1", "10.2.0.2"), V6("fd00::1", "10.1.0.1")];
+        var spec = Validate(config);
+
+        var plan = planner.Plan(spec, s_t0);
+
+        foreach (var vip in spec.Vips)
+        {
+            var members = vip.Backends
+                .Select(b => new MaglevBackend(b.Address.GetAddressBytes(), IdOf(plan, new BackendRef(vip.Key, b.Address)), b.Weight))
+                .ToList();
+            Assert.Equal(MaglevTableBuilder.Build(members, spec.Node.RingSize), plan.Rings[plan.Vips[vip.Key]]);
+        }
+    }
+
+    [Fact]
+    public void Plan_BackendReplaced_RingMovesOnlyTheReplacedSlots()
+    {
+        var planner = Planner(out var config);
+        var addresses = Enumerable.Range(1, 20).Select(i => $"10.1.0.{i}").ToArray();
+        config.Vips = [Web(addresses)];
+        var before = planner.Plan(Validate(config), s_t0);
+        var goneId = IdOf(before, new BackendRef(s_web, Ip(addresses[5])));
+
+        addresses[5] = "10.1.1.1";
+        config.Vips = [Web(addresses)];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        var newId = IdOf(after, new BackendRef(s_web, Ip("10.1.1.1")));
+        var oldRing = before.Rings[before.Vips[s_web]];
+        var newRing = after.Rings[after.Vips[s_web]];
+        var survivorsMoved = Enumerable.Range(0, oldRing.Length).Count(s => oldRing[s] != newRing[s] && oldRing[s] != goneId && newRing[s] != newId);
+        Assert.NotEqual(goneId, newId);
+        Assert.DoesNotContain(goneId, newRing);
+        Assert.True(survivorsMoved <= 0.01 * oldRing.Length, $"{survivorsMoved} slots moved between surviving backends");
+    }
+
+    private static DataplanePlanner Planner(out BalancerConfig config, string tcpIdle = "15m", string udpIdle = "5m")
+    {
+        config = new BalancerConfig { Node = new NodeConfig { TcpIdleTimeout = tcpIdle, UdpIdleTimeout = udpIdle } };
+        return new DataplanePlanner(ConfigValidator.Validate(new BalancerConfig { Node = config.Node }).Node);
+    }
+
+    private static BalancerSpec Validate(BalancerConfig config) => ConfigValidator.Validate(config);
+
+    private static TimeSpan Max(BalancerConfig config)
+    {
+        var node = Validate(config).Node;
+        return node.TcpIdleTimeout > node.UdpIdleTimeout ? node.TcpIdleTimeout : node.UdpIdleTimeout;
+    }
+
+    private static TimeSpan Min(BalancerConfig config)
+    {
+        var node = Validate(config).Node;
+        return node.TcpIdleTimeout < node.UdpIdleTimeout ? node.TcpIdleTimeout : node.UdpIdleTimeout;
+    }
+
+    private static VipConfig Web(params string[] backends) => TestConfigs.Vip("192.0.2.1", 80, "tcp", backends);
+
+    private static VipConfig Dns(params string[] backends) => TestConfigs.Vip("192.0.2.53", 53, "udp", backends);
+
+    private static VipConfig V6(params string[] backends) => TestConfigs.Vip("2001:db8::1", 443, "tcp", backends);
+
+    private static VipKey Key(string address, long port, L4Protocol protocol) => new(Ip(address), (ushort)port, protocol);
+
+    private static IPAddress Ip(string address) => IPAddress.Parse(address);
+
+    private static uint IdOf(DataplanePlan plan, BackendRef backend) => plan.Backends.Single(b => b.Value == backend).Key;
+
+    private static void AssertSameIds(DataplanePlan before, DataplanePlan after, VipKey[] vips)
+    {
+        foreach (var vip in vips)
+        {
+            Assert.Equal(before.Vips[vip], after.Vips[vip]);
+            var beforeBackends = before.Backends.Where(b => b.Value.Vip == vip).ToDictionary(b => b.Value, b => b.Key);
+            var afterBackends = after.Backends.Where(b => b.Value.Vip == vip).ToDictionary(b => b.Value, b => b.Key);
+            Assert.Equal(beforeBackends, afterBackends);
+            Assert.Equal(before.Rings[before.Vips[vip]], after.Rings[after.Vips[vip]]);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using LoadBalancer.Core.Planning;
+using Xunit;
+
+namespace LoadBalancer.Core.Tests.Planning;
+
+public sealed class IdAllocatorTests
+{
+    private static readonly DateTimeOffset s_t0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_quarantine = TimeSpan.FromMinutes(10);
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(1u)]
+    [InlineData(1000u)]
+    public void Acquire_NewKeys_CountUpFromFirst(uint first)
+    {
+        var ids = new IdAllocator<string>(first, first + 10, s_quarantine);
+
+        Assert.Equal([first, first + 1, first + 2], new[] { "a", "b", "c" }.Select(k => ids.Acquire(k, s_t0)));
+    }
+
+    [Fact]
+    public void Acquire_SameKeyAgain_ReturnsSameId()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        var a = ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+
+        Assert.Equal(a, ids.Acquire("a", s_t0 + TimeSpan.FromDays(1)));
+        Assert.Equal(2, ids.Assigned.Count);
+    }
+
+    [Fact]
+    public void Acquire_ReleasedIdBeforeQuarantineEnds_IsNotReused()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+        var b = ids.Acquire("b", s_t0);
+        ids.Acquire("c", s_t0);
+        ids.Release("b", s_t0);
+
+        var d = ids.Acquire("d", s_t0 + s_quarantine - TimeSpan.FromTicks(1));
+
+        Assert.NotEqual(b, d);
+        Assert.Equal(4u, d);
+    }
+
+    [Fact]
+    public void Acquire_ReleasedIdAfterQuarantine_ReusesLowestFirst()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        foreach (var key in new[] { "a", "b", "c", "d" })
+        {
+            ids.Acquire(key, s_t0);
+        }
+        ids.Release("d", s_t0);
+        ids.Release("b", s_t0 + TimeSpan.FromMinutes(1));
+        var later = s_t0 + TimeSpan.FromMinutes(1) + s_quarantine;
+
+        // 2 and 4 are both out of quarantine; the lowest goes first, then the other, then fresh ids.
+        Assert.Equal(2u, ids.Acquire("e", later));
+        Assert.Equal(4u, ids.Acquire("f", later));
+        Assert.Equal(5u, ids.Acquire("g", later));
+    }
+
+    [Fact]
+    public void Acquire_QuarantineEndedForSomeIds_ReusesOnlyThose()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        foreach (var key in new[] { "a", "b", "c" })
+        {
+            ids.Acquire(key, s_t0);
+        }
+        ids.Release("c", s_t0);
+        ids.Release("a", s_t0 + TimeSpan.FromMinutes(5));
+
+        // At t0 + 10m only id 3 has served its quarantine; id 1 (lower) is still held back.
+        Assert.Equal(3u, ids.Acquire("d", s_t0 + s_quarantine));
+        Assert.Equal(4u, ids.Acquire("e", s_t0 + s_quarantine));
+        Assert.Equal(1u, ids.Acquire("f", s_t0 + TimeSpan.FromMinutes(5) + s_quarantine));
+    }
+
+    [Fact]
+    public void Acquire_ZeroQuarantine_ReusesAtOnce()
+    {
+        var ids = new IdAllocator<string>(0, 100, TimeSpan.Zero);
+        var a = ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+        ids.Release("a", s_t0);
+
+        Assert.Equal(a, ids.Acquire("c", s_t0));
+    }
+
+    [Fact]
+    public void Acquire_ReleasedKeyAgainDuringQuarantine_GetsANewId()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        var old = ids.Acquire("a", s_t0);
+        ids.Release("a", s_t0);
+
+        var renewed = ids.Acquire("a", s_t0 + TimeSpan.FromMinutes(1));
+
+        Assert.NotEqual(old, renewed);
+    }
+
+    [Fact]
+    public void Acquire_EveryIdInUse_ThrowsInvalidOperationWithCount()
+    {
+        var ids = new IdAllocator<string>(1, 4, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+        ids.Acquire("c", s_t0);
+
+        var error = Assert.Throws<InvalidOperationException>(() => ids.Acquire("d", s_t0));
+
+        Assert.Contains("all 3 ids are in use", error.Message);
+        Assert.Equal(3, ids.Assigned.Count);
+        Assert.False(ids.Assigned.ContainsKey("d"));
+    }
+
+    [Fact]
+    public void Acquire_RemainingIdsInQuarantine_ThrowsNamingWhenOneFreesUp()
+    {
+        var ids = new IdAllocator<string>(1, 3, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+        var released = s_t0 + TimeSpan.FromMinutes(2);
+        ids.Release("a", released);
+
+        var error = Assert.Throws<InvalidOperationException>(() => ids.Acquire("c", released + TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("quarantine", error.Message);
+        Assert.Contains((released + s_quarantine).ToString("O"), error.Message);
+        Assert.Equal(1u, ids.Acquire("c", released + s_quarantine));
+    }
+
+    [Fact]
+    public void Release_UnknownKey_ChangesNothing()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+
+        ids.Release("nobody", s_t0);
+
+        Assert.Equal(["a"], ids.Assigned.Keys);
+        Assert.Equal(2u, ids.Acquire("b", s_t0 + s_quarantine));
+    }
+
+    [Fact]
+    public void Release_SameKeyTwice_QuarantinesIdOnce()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+        ids.Release("a", s_t0);
+        ids.Release("a", s_t0);
+        var later = s_t0 + s_quarantine;
+
+        var c = ids.Acquire("c", later);
+        var d = ids.Acquire("d", later);
+
+        Assert.Equal(1u, c);
+        Assert.Equal(3u, d);
+    }
+
+    [Fact]
+    public void Assigned_AfterAcquireAndRelease_ListsLiveKeysOnly()
+    {
+        var ids = new IdAllocator<string>(5, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+        ids.Acquire("c", s_t0);
+        ids.Release("b", s_t0);
+
+        Assert.Equal(new Dictionary<string, uint> { ["a"] = 5, ["c"] = 7 }, ids.Assigned);
+    }
+
+    [Theory]
+    [InlineData(5u, 5u)]
+    [InlineData(6u, 5u)]
+    public void Constructor_EmptyRange_ThrowsArgumentOutOfRange(uint first, uint end)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new IdAllocator<string>(first, end, s_quarantine));
+    }
+
+    [Fact]
+    public void Acquire_OneIdRange_HandsOutExactlyThatId()
+    {
+        var ids = new IdAllocator<string>(7, 8, TimeSpan.Zero);
+
+        Assert.Equal(7u, ids.Acquire("a", s_t0));
+        Assert.Throws<InvalidOperationException>(() => ids.Acquire("b", s_t0));
+    }
+}

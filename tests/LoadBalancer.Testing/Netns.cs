@@ -1,0 +1,39 @@
+namespace LoadBalancer.Testing;
+
+/// <summary>
+/// A network namespace the test created (<c>ip netns add</c>) and removes on dispose. Commands run
+/// inside it through <c>nsenter --net</c>, not <c>ip netns exec</c>, which remounts /sys and hides bpffs pins.
+/// </summary>
+public sealed class Netns : IDisposable
+{
+    private Netns(string name) => Name = name;
+
+    /// <summary>The namespace name, carrying the run prefix.</summary>
+    public string Name { get; }
+
+    /// <summary>Its bind-mount under /run/netns.</summary>
+    public string Path => $"/run/netns/{Name}";
+
+    /// <summary>Creates <c>{run prefix}-{suffix}</c> with its loopback up; an older one of that name is removed first.</summary>
+    public static Netns Create(string suffix)
+    {
+        var name = $"{TestEnvironment.RunPrefix}-{suffix}";
+        Shell.Run("ip", ["netns", "del", name], allowFailure: true);
+        Shell.Run("ip", "netns", "add", name);
+        var ns = new Netns(name);
+        ns.Exec("ip", "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /// <summary>Runs a command inside the namespace; throws with its output if it fails.</summary>
+    public string Exec(params string[] command) => Shell.Run("nsenter", [$"--net={Path}", "--", .. command]);
+
+    /// <summary>Runs a command inside the namespace and returns its exit code and output.</summary>
+    public (int ExitCode, string Output) TryExec(params string[] command) => Shell.TryRun("nsenter", [$"--net={Path}", "--", .. command]);
+
+    /// <summary>Starts a long-running command inside the namespace; dispose the handle to kill it.</summary>
+    public BackgroundProcess Start(params string[] command) => BackgroundProcess.Start("nsenter", [$"--net={Path}", "--", .. command]);
+
+    /// <inheritdoc/>
+    public void Dispose() => Shell.Run("ip", ["netns", "del", Name], allowFailure: true);
+}
