@@ -14,10 +14,12 @@ public sealed class Netns : IDisposable
     /// <summary>Its bind-mount under /run/netns.</summary>
     public string Path => $"/run/netns/{Name}";
 
-    /// <summary>Creates <c>{run prefix}-{suffix}</c> with its loopback up; an older one of that name is removed first.</summary>
+    private static int s_count;
+
+    /// <summary>Creates <c>{run prefix}-{suffix}{n}</c> (unique in this process) with its loopback up.</summary>
     public static Netns Create(string suffix)
     {
-        var name = $"{TestEnvironment.RunPrefix}-{suffix}";
+        var name = $"{TestEnvironment.RunPrefix}-{suffix}{Interlocked.Increment(ref s_count)}";
         Shell.Run("ip", ["netns", "del", name], allowFailure: true);
         Shell.Run("ip", "netns", "add", name);
         var ns = new Netns(name);

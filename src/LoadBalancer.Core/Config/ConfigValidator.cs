@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -181,10 +182,7 @@ public static class ConfigValidator
 
     private static IPAddress? ParseAddress(string? text, string path, List<ConfigError> errors)
     {
-        if (!string.IsNullOrWhiteSpace(text) && IPAddress.TryParse(text, out var address)
-            && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-            && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
-            && !(address.AddressFamily == AddressFamily.InterNetworkV6 && (address.ScopeId != 0 || address.IsIPv4MappedToIPv6)))
+        if (TryParseAddress(text, out var address) && IsUnicast(address))
         {
             return address;
         }
@@ -192,13 +190,46 @@ public static class ConfigValidator
         return null;
     }
 
+    /// <summary>Strict parsing: dotted-quad IPv4 (no "10" or "0x0a000001" shorthand) or IPv6 without a scope.</summary>
+    private static bool TryParseAddress(string? text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (string.IsNullOrWhiteSpace(text) || !IPAddress.TryParse(text, out var parsed))
+        {
+            return false;
+        }
+        var ok = parsed.AddressFamily switch
+        {
+            AddressFamily.InterNetwork => text.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)),
+            AddressFamily.InterNetworkV6 => text.Contains(':') && parsed.ScopeId == 0 && !parsed.IsIPv4MappedToIPv6,
+            _ => false,
+        };
+        address = parsed;
+        return ok;
+    }
+
+    private static bool IsUnicast(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        return address.AddressFamily == AddressFamily.InterNetwork
+            ? bytes[0] is not (0 or >= 224)
+            : !address.Equals(IPAddress.IPv6Any) && bytes[0] != 0xff;
+    }
+
     private static IPNetwork? ParsePrefix(string? text, AddressFamily family, int minLength, string path, List<ConfigError> errors)
     {
         var maxLength = family == AddressFamily.InterNetwork ? 32 : 128;
-        if (IPNetwork.TryParse(text, out var prefix) && prefix.BaseAddress.AddressFamily == family
-            && prefix.PrefixLength >= (family == AddressFamily.InterNetwork ? 0 : minLength) && prefix.PrefixLength <= maxLength)
+        var slash = text?.IndexOf('/') ?? -1;
+        if (slash > 0 && TryParseAddress(text![..slash], out var baseAddress) && baseAddress.AddressFamily == family
+            && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+            && length >= (family == AddressFamily.InterNetwork ? 0 : minLength) && length <= maxLength)
         {
-            return prefix;
+            // .NET 10's IPNetwork silently clears host bits; a prefix with host bits set is a typo here.
+            var prefix = new IPNetwork(baseAddress, length);
+            if (prefix.BaseAddress.Equals(baseAddress))
+            {
+                return prefix;
+            }
         }
         var familyName = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
         var range = family == AddressFamily.InterNetwork ? "/0-/32" : $"/{minLength}-/128";

@@ -22,7 +22,13 @@ public static class Duration
             if (text.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
             {
-                value = TimeSpan.FromMilliseconds(number * ms);
+                // double.TryParse accepts NaN and Infinity whatever the style; TimeSpan cannot hold them.
+                var total = number * ms;
+                if (!double.IsFinite(total) || total > TimeSpan.MaxValue.TotalMilliseconds)
+                {
+                    return false;
+                }
+                value = TimeSpan.FromMilliseconds(total);
                 return true;
             }
         }

@@ -10,8 +10,8 @@ namespace LoadBalancer.Core.Planning;
 /// </summary>
 public sealed class DataplanePlanner
 {
-    private readonly IdAllocator<VipKey> _vipIds;
-    private readonly IdAllocator<BackendRef> _backendIds;
+    private IdAllocator<VipKey> _vipIds;
+    private IdAllocator<BackendRef> _backendIds;
     private readonly uint _ringSize;
 
     /// <summary>A planner for a node with these capacities and ring size.</summary>
@@ -24,17 +24,27 @@ public sealed class DataplanePlanner
     }
 
     /// <summary>The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.</summary>
+    /// <exception cref="InvalidOperationException">Ids ran out (the planner's state is then unchanged).</exception>
     public DataplanePlan Plan(BalancerSpec spec, DateTimeOffset now)
+    {
+        var vipIds = _vipIds.Clone();
+        var backendIds = _backendIds.Clone();
+        var plan = Plan(spec, now, vipIds, backendIds);
+        (_vipIds, _backendIds) = (vipIds, backendIds);
+        return plan;
+    }
+
+    private DataplanePlan Plan(BalancerSpec spec, DateTimeOffset now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds)
     {
         var wantedVips = spec.Vips.Select(v => v.Key).ToHashSet();
         var wantedBackends = spec.Vips.SelectMany(v => v.Backends.Select(b => new BackendRef(v.Key, b.Address))).ToHashSet();
-        foreach (var gone in _backendIds.Assigned.Keys.Where(b => !wantedBackends.Contains(b)).ToList())
+        foreach (var gone in backendIds.Assigned.Keys.Where(b => !wantedBackends.Contains(b)).ToList())
         {
-            _backendIds.Release(gone, now);
+            backendIds.Release(gone, now);
         }
-        foreach (var gone in _vipIds.Assigned.Keys.Where(v => !wantedVips.Contains(v)).ToList())
+        foreach (var gone in vipIds.Assigned.Keys.Where(v => !wantedVips.Contains(v)).ToList())
         {
-            _vipIds.Release(gone, now);
+            vipIds.Release(gone, now);
         }
 
         var vips = new Dictionary<VipKey, uint>();
@@ -42,13 +52,13 @@ public sealed class DataplanePlanner
         var rings = new Dictionary<uint, uint[]>();
         foreach (var vip in spec.Vips)
         {
-            var vipId = _vipIds.Acquire(vip.Key, now);
+            var vipId = vipIds.Acquire(vip.Key, now);
             vips.Add(vip.Key, vipId);
             var members = new List<MaglevBackend>(vip.Backends.Count);
             foreach (var backend in vip.Backends)
             {
                 var reference = new BackendRef(vip.Key, backend.Address);
-                var id = _backendIds.Acquire(reference, now);
+                var id = backendIds.Acquire(reference, now);
                 backends.Add(id, reference);
                 members.Add(new MaglevBackend(backend.Address.GetAddressBytes(), id, backend.Weight));
             }

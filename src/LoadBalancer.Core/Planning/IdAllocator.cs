@@ -15,6 +15,7 @@ public sealed class IdAllocator<TKey>
     private readonly Queue<(uint Id, DateTimeOffset Until)> _quarantine = new();
     private readonly uint _end;
     private readonly TimeSpan _quarantinePeriod;
+    private readonly uint _first;
     private uint _nextFresh;
 
     /// <summary>Ids from <paramref name="first"/> up to, not including, <paramref name="end"/>.</summary>
@@ -24,10 +25,25 @@ public sealed class IdAllocator<TKey>
         {
             throw new ArgumentOutOfRangeException(nameof(end), end, $"no ids in [{first}, {end})");
         }
+        _first = first;
         _nextFresh = first;
         _end = end;
         _quarantinePeriod = quarantine;
     }
+
+    private IdAllocator(IdAllocator<TKey> other)
+    {
+        _assigned = new(other._assigned);
+        _free = new(other._free);
+        _quarantine = new(other._quarantine);
+        _first = other._first;
+        _end = other._end;
+        _quarantinePeriod = other._quarantinePeriod;
+        _nextFresh = other._nextFresh;
+    }
+
+    /// <summary>An independent copy, to try a change and keep or drop it whole.</summary>
+    public IdAllocator<TKey> Clone() => new(this);
 
     /// <summary>The ids in use now, by key.</summary>
     public IReadOnlyDictionary<TKey, uint> Assigned => _assigned;
@@ -56,7 +72,7 @@ public sealed class IdAllocator<TKey>
         else
         {
             var wait = _quarantine.Count > 0 ? $"; the next id leaves quarantine at {_quarantine.Peek().Until:O}" : "";
-            throw new InvalidOperationException($"all {_assigned.Count} ids are in use{wait}");
+            throw new InvalidOperationException($"all {_end - _first} ids are in use or in quarantine{wait}");
         }
         _assigned.Add(key, id);
         return id;

@@ -72,7 +72,7 @@ public sealed class ConfigValidatorTests
     [InlineData("192.0.2.1", "fd00::1")]
     [InlineData("2001:db8::1", "10.1.0.1")]
     [InlineData("2001:db8::1", "fd00::1")]
-    [InlineData("255.255.255.254", "1.1.1.1")]
+    [InlineData("223.255.255.254", "1.1.1.1")]
     public void Validate_EitherFamilyForVipAndBackend_IsAccepted(string vipAddress, string backendAddress)
     {
         var config = new BalancerConfig { Vips = [TestConfigs.Vip(vipAddress, 443, "tcp", backendAddress)] };
@@ -145,6 +145,11 @@ public sealed class ConfigValidatorTests
     [InlineData("::")]
     [InlineData("fe80::1%2")]
     [InlineData("::ffff:10.0.0.1")]
+    [InlineData("10")]
+    [InlineData("10.0.0")]
+    [InlineData("0x0a000001")]
+    [InlineData("255.255.255.255")]
+    [InlineData("240.0.0.1")]
     public void Validate_InvalidAddress_ReportsAddressPaths(string? address)
     {
         var config = TestConfigs.Minimal();

@@ -1,0 +1,67 @@
+using System.Net;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.Testing;
+using Xunit;
+
+namespace LoadBalancer.Datapath.Tests;
+
+/// <summary>
+/// lb_xdp_decap, fed with what lb_xdp_ingress really emits: for every encapsulation the balancer
+/// produces (4-in-4, 6-in-6, 4-in-6, 6-in-4, VLAN-tagged), the backend gets the client's packet
+/// back byte for byte; everything else passes untouched, and a cut tunnel packet is dropped.
+/// </summary>
+public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<StandardWorldFixture>, IDisposable
+{
+    private readonly DecapObject _decap = DecapObject.Load();
+
+    public static TheoryData<string> ForwardedRows() => [.. FixtureTable.Rows.Where(r => r.Forwards).Select(r => r.Name)];
+
+    public void Dispose() => _decap.Dispose();
+
+    [Theory]
+    [MemberData(nameof(ForwardedRows))]
+    public void BalancerOutput_IsDecapsulated_ToTheClientsPacket(string name)
+    {
+        // This class has its own world, so every row's flow is new here too.
+        var row = FixtureTable.Rows.Single(r => r.Name == name);
+        var (action, tunnel) = fixture.World.Run(row.Input);
+        Assert.Equal(XdpAction.Tx, action);
+        var outer = Frames.OuterDestination(tunnel).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? LbDecapReason.Ipv4Outer : LbDecapReason.Ipv6Outer;
+        var before = Counts();
+
+        var (decapAction, output) = _decap.Program.TestRun(tunnel);
+
+        Assert.Equal(XdpAction.Pass, decapAction);
+        var expected = ExpectedFrames.Decapsulated(tunnel);
+        Assert.True(expected.AsSpan().SequenceEqual(output), Hex.Diff(expected, output));
+        Assert.True(row.Input.AsSpan(12).SequenceEqual(output.AsSpan(12)), "the inner packet (and tag) must be the client's, byte for byte\n" + Hex.Diff(row.Input.AsSpan(12), output.AsSpan(12)));
+        Assert.Equal(before[outer] + 1, Counts()[outer]);
+    }
+
+    [Fact]
+    public void NonTunnelTraffic_PassesUntouched()
+    {
+        var ip = Packet.IpTcp(IPAddress.Parse("198.51.100.1"), IPAddress.Parse("10.1.0.1"), 5555, 22, Packet.TcpSyn);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, ip);
+        var before = Counts();
+        var (action, output) = _decap.Program.TestRun(frame);
+        Assert.Equal(XdpAction.Pass, action);
+        Assert.True(frame.AsSpan().SequenceEqual(output), Hex.Diff(frame, output));
+        Assert.Equal(before[LbDecapReason.PassOther] + 1, Counts()[LbDecapReason.PassOther]);
+    }
+
+    [Fact]
+    public void TunnelPacketWithoutRoomForInnerHeader_IsDropped()
+    {
+        var outer = Packet.Ipv4(IPAddress.Parse("172.16.0.1"), IPAddress.Parse("10.1.0.1"), Packet.ProtoIpip, new byte[12]);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, outer);
+        var before = Counts();
+        Assert.Equal(XdpAction.Drop, _decap.Program.TestRun(frame).Action);
+        Assert.Equal(before[LbDecapReason.DropTrunc] + 1, Counts()[LbDecapReason.DropTrunc]);
+    }
+
+    private Dictionary<LbDecapReason, ulong> Counts()
+        => Enumerable.Range(0, (int)LbDecapReason.Count).ToDictionary(r => (LbDecapReason)r, r => _decap.Stats.Lookup((uint)r).Aggregate(0UL, (s, c) => s + c.Packets));
+}

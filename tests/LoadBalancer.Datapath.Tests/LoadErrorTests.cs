@@ -1,0 +1,49 @@
+using LoadBalancer.Bpf;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.Testing;
+using Xunit;
+
+namespace LoadBalancer.Datapath.Tests;
+
+/// <summary>A program the verifier refuses fails with the operation, the object, errno and the verifier's own words.</summary>
+public sealed class LoadErrorTests
+{
+    [Fact]
+    public void Load_ProgramReadingPastThePacket_ThrowsWithVerifierLogTail()
+    {
+        TestEnvironment.RequireRootAndBpffs();
+        var dir = Directory.CreateTempSubdirectory("lb-bad-bpf");
+        try
+        {
+            var source = Path.Combine(dir.FullName, "bad.bpf.c");
+            File.WriteAllText(source, """
+                #include <linux/bpf.h>
+                #include <bpf/bpf_helpers.h>
+                SEC("xdp")
+                int bad(struct xdp_md *ctx)
+                {
+                	unsigned char *data = (void *)(long)ctx->data;
+                	return data[100];	/* no bounds check against data_end */
+                }
+                char LICENSE[] SEC("license") = "GPL";
+                """);
+            var obj = Path.Combine(dir.FullName, "bad.bpf.o");
+            Shell.Run("clang", "-O2", "-g", "-target", "bpf", $"-I/usr/include/{Environment.GetEnvironmentVariable("HOSTTYPE") ?? "x86_64"}-linux-gnu", "-c", source, "-o", obj);
+
+            using var bad = BpfObject.Open(File.ReadAllBytes(obj), "bad.bpf.o");
+            var error = Assert.Throws<BpfException>(bad.Load);
+
+            Assert.Equal("bpf_object__load", error.Operation);
+            Assert.Equal("bad.bpf.o", error.Target);
+            Assert.Equal(13, error.Errno);
+            Assert.StartsWith("bpf_object__load(\"bad.bpf.o\") failed: Permission denied (13)", error.Message);
+            Assert.NotNull(error.VerifierLogTail);
+            Assert.Contains("invalid access to packet", error.VerifierLogTail);
+            Assert.Contains(error.VerifierLogTail!, error.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
