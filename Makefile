@@ -51,6 +51,7 @@ build: bpf native ## dotnet build of the whole solution
 	$(Q)$(DOTNET) build LoadBalancer.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 
 test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (root, netns)
+	$(Q)scripts/topo.sh clean-tests
 	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
 
 test-unit: ## Core unit tests and the ABI layout proof (no root)

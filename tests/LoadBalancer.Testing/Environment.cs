@@ -25,7 +25,7 @@ public static class TestEnvironment
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>A short prefix unique to this test process, for namespace and pin names.</summary>
-    public static string RunPrefix { get; } = $"lbt{Environment.ProcessId % 100000}";
+    public static string RunPrefix { get; } = $"lbt{Environment.ProcessId}";
 
     private static bool IsBpffs(string path)
         => File.ReadLines("/proc/self/mounts").Select(l => l.Split(' ')).Any(f => f.Length > 2 && f[1] == path && f[2] == "bpf");

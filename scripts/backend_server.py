@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""A backend server for the demo and the end-to-end tests.
+
+HTTP on every address, port --http (dual stack): GET answers the backend's name, POST
+answers the name and the number of body bytes received. UDP on port --udp (IPv4 and
+IPv6): each datagram is answered with "<name> <datagram>", sent from the address the
+datagram was sent to (the VIP), which a server bound to the wildcard address would not
+do on its own (IP_PKTINFO / IPV6_PKTINFO).
+"""
+import argparse
+import socket
+import struct
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+IP_PKTINFO = getattr(socket, "IP_PKTINFO", 8)  # Linux value; Python < 3.12 lacks the name
+
+
+class DualStackServer(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+    daemon_threads = True
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+
+def handler(name):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def reply(self, body):
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self.reply(f"{name}\n")
+
+        def do_POST(self):
+            remaining = int(self.headers.get("Content-Length", "0"))
+            received = 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 65536))
+                if not chunk:
+                    break
+                received += len(chunk)
+                remaining -= len(chunk)
+            self.reply(f"{name} {received}\n")
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+def serve_udp(name, family, port):
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    if family == socket.AF_INET:
+        level, recv_opt, send_opt = socket.IPPROTO_IP, IP_PKTINFO, IP_PKTINFO
+        sock.bind(("0.0.0.0", port))
+    else:
+        level, recv_opt, send_opt = socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, socket.IPV6_PKTINFO
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(("::", port))
+    sock.setsockopt(level, recv_opt, 1)
+    prefix = f"{name} ".encode()
+    while True:
+        try:
+            answer(sock, prefix, level, send_opt, family)
+        except OSError as error:
+            print(f"udp: {error}", file=sys.stderr, flush=True)
+
+
+def answer(sock, prefix, level, send_opt, family):
+    data, ancillary, _, peer = sock.recvmsg(65535, socket.CMSG_SPACE(32))
+    reply_from = []
+    for cmsg_level, cmsg_type, cmsg_data in ancillary:
+        if cmsg_level != level or cmsg_type != send_opt:
+            continue
+        if family == socket.AF_INET:
+            # struct in_pktinfo { int ifindex; in_addr spec_dst; in_addr addr; }: answer from addr
+            _, _, dst = struct.unpack("i4s4s", cmsg_data[:12])
+            reply_from = [(level, send_opt, struct.pack("i4s4s", 0, dst, bytes(4)))]
+        else:
+            # struct in6_pktinfo { in6_addr addr; int ifindex; }
+            dst, _ = struct.unpack("16si", cmsg_data[:20])
+            reply_from = [(level, send_opt, struct.pack("16si", dst, 0))]
+    sock.sendmsg([prefix + data], reply_from, 0, peer)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", required=True, help="what to answer with")
+    parser.add_argument("--http", type=int, default=80, help="HTTP port (default 80)")
+    parser.add_argument("--udp", type=int, default=5353, help="UDP echo port (default 5353)")
+    args = parser.parse_args()
+    for family in (socket.AF_INET, socket.AF_INET6):
+        threading.Thread(target=serve_udp, args=(args.name, family, args.udp), daemon=True).start()
+    DualStackServer(("::", args.http), handler(args.name)).serve_forever()
+
+
+if __name__ == "__main__":
+    main()

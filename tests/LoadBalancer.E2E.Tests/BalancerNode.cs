@@ -1,0 +1,64 @@
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Planning;
+using LoadBalancer.Testing;
+
+namespace LoadBalancer.E2E.Tests;
+
+/// <summary>
+/// The load balancer of the topology, run the way the daemon runs it: balancer.bpf.o loaded
+/// through LoadBalancer.Bpf, attached to lb0 in the lb namespace with an XDP link, and filled by
+/// ConfigValidator → DataplanePlanner → DataplaneSynchronizer.
+/// </summary>
+public sealed class BalancerNode : IDisposable
+{
+    private readonly NetnsThread _lbThread;
+    private readonly DataplanePlanner _planner;
+    private readonly XdpLink _link;
+
+    public BalancerNode(Topology topology, BalancerConfig config)
+    {
+        Spec = ConfigValidator.Validate(config);
+        _lbThread = new NetnsThread(topology.NamespacePath("lb"));
+        Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
+        _planner = new DataplanePlanner(Spec.Node);
+        Synchronizer = new DataplaneSynchronizer(Balancer);
+        Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+        _link = _lbThread.Run(() => XdpLink.Attach(Balancer.Program, NetDevice.IndexOf(Spec.Node.Interface)));
+    }
+
+    public BalancerSpec Spec { get; private set; }
+
+    public BalancerObject Balancer { get; }
+
+    public DataplaneSynchronizer Synchronizer { get; }
+
+    public void Apply(BalancerConfig config)
+    {
+        Spec = ConfigValidator.Validate(config);
+        Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>The backend address the current ring gives <paramref name="flow"/>.</summary>
+    public System.Net.IPAddress RingBackend(VipKey vip, FlowTuple flow)
+    {
+        var plan = Synchronizer.Applied;
+        return plan.BackendAddress(plan.Rings[plan.Vips[vip]][FlowHash.Slot(flow, Spec.Node.HashSeed, Spec.Node.RingSize)]);
+    }
+
+    public ulong ReasonCount(LbReason reason) => Balancer.ReasonStats.Lookup((uint)reason).Aggregate(0UL, (s, c) => s + c.Packets);
+
+    public ulong VipPackets(VipKey vip) => Balancer.VipStats.Lookup(Synchronizer.Applied.Vips[vip]).Aggregate(0UL, (s, c) => s + c.Packets);
+
+    public void Dispose()
+    {
+        _link.Dispose();
+        Balancer.Dispose();
+        _lbThread.Dispose();
+    }
+}

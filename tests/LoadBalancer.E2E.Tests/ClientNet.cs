@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LoadBalancer.Testing;
+
+namespace LoadBalancer.E2E.Tests;
+
+/// <summary>
+/// The client's side of the traffic, from inside the client namespace: sockets are created on a
+/// thread that joined it, so every connection and datagram really leaves through cl0.
+/// </summary>
+public sealed class ClientNet : IDisposable
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
+    private readonly NetnsThread _thread;
+
+    public ClientNet(Topology topology) => _thread = new NetnsThread(topology.NamespacePath("cl"));
+
+    /// <summary>An HTTP client whose connections start in the client namespace; <paramref name="localPorts"/> collects each connection's source port.</summary>
+    public HttpClient Http(ConcurrentBag<int>? localPorts = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            ConnectTimeout = s_timeout,
+            ConnectCallback = async (context, cancel) =>
+            {
+                var socket = _thread.Run(() => new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                    localPorts?.Add(((IPEndPoint)socket.LocalEndPoint!).Port);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { Timeout = s_timeout };
+    }
+
+    /// <summary>GET / on a new connection: the answering backend's name.</summary>
+    public async Task<string> GetOnce(IPAddress vip)
+    {
+        using var http = Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(vip));
+        request.Headers.ConnectionClose = true;
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsStringAsync()).Trim();
+    }
+
+    /// <summary>One UDP request from a fresh socket (a new flow) and its answer, "name payload"; null if none came in time.</summary>
+    public string? UdpOnce(IPAddress vip, ReadOnlySpan<byte> payload, TimeSpan? timeout = null)
+    {
+        using var socket = _thread.Run(() => new Socket(vip.AddressFamily, SocketType.Dgram, ProtocolType.Udp));
+        socket.ReceiveTimeout = (int)(timeout ?? s_timeout).TotalMilliseconds;
+        socket.Connect(vip, Topology.UdpPort);
+        socket.Send(payload);
+        var buffer = new byte[65536];
+        try
+        {
+            var n = socket.Receive(buffer);
+            return Encoding.ASCII.GetString(buffer, 0, n);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        {
+            return null;
+        }
+    }
+
+    public static Uri Url(IPAddress vip, string path = "/")
+        => new(vip.AddressFamily == AddressFamily.InterNetworkV6 ? $"http://[{vip}]:{Topology.HttpPort}{path}" : $"http://{vip}:{Topology.HttpPort}{path}");
+
+    public void Dispose() => _thread.Dispose();
+}
