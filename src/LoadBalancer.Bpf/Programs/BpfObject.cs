@@ -26,8 +26,10 @@ public sealed unsafe class BpfObject : IDisposable
     }
 
     /// <summary>Opens an object from its ELF bytes; <paramref name="name"/> (e.g. <c>balancer.bpf.o</c>) names it in errors.</summary>
+    /// <exception cref="UnauthorizedAccessException">The process may not load BPF programs.</exception>
     public static BpfObject Open(ReadOnlySpan<byte> elf, string name)
     {
+        BpfPrivileges.Demand();
         var objectName = Encoding.UTF8.GetBytes(name.Split('.')[0] + "\0");
         fixed (byte* e = elf)
         fixed (byte* n = objectName)

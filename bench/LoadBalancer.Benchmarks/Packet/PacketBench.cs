@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Planning;
+using LoadBalancer.Testing;
+
+namespace LoadBalancer.Benchmarks.Packet;
+
+/// <summary>
+/// ns per packet of lb_xdp_ingress's paths through BPF_PROG_TEST_RUN, one call per packet
+/// (repeat = 1: with more repeats the kernel reuses the already-encapsulated buffer and measures
+/// the wrong path), next to the trivial lb_xdp_tx measured the same way in the same run. Paths
+/// run interleaved in rounds so drift hits all alike, and every call is checked to have taken its
+/// path: by its action, and per path by the counters it must move (and those it must not).
+/// </summary>
+public static class PacketBench
+{
+    private const int EstablishedFlows = 100_000;
+    private const int Warmup = 2_000;
+    private static readonly IPAddress s_vip = IPAddress.Parse("10.100.0.1");
+    private static readonly IPAddress s_client = IPAddress.Parse("198.51.100.1");
+
+    public static void Run(int packets, int rounds, TextWriter output)
+    {
+        var spec = ConfigValidator.Validate(Config());
+        using var baseline = BaselineObject.Load();
+        using var balancer = BalancerObject.Load(LoadConfigFactory.Create(spec.Node), LoadConfigFactory.Sizes(spec.Node));
+        var synchronizer = new DataplaneSynchronizer(balancer);
+        synchronizer.Apply(new DataplanePlanner(spec.Node).Plan(spec, DateTimeOffset.UtcNow));
+        var vipId = synchronizer.Applied.Vips.Values.Single();
+
+        // A namespace of our own: no routes, so every FIB lookup takes the fallback MAC, as in the fixtures.
+        using var ns = Netns.Create("bench");
+        using var thread = new NetnsThread(ns.Path);
+
+        var hitFrame = Frame(s_client, 40000, s_vip, Testing.Packet.TcpAck);
+        var nonVipFrame = Frame(s_client, 40001, IPAddress.Parse("10.100.9.9"), Testing.Packet.TcpAck);
+        // Established flows come from 100.64.0.0/16, fresh ones from 100.65.0.0/16: never the same 5-tuple.
+        var established = Enumerable.Range(0, EstablishedFlows).Select(i => Frame(Client(64, i), Port(i), s_vip, Testing.Packet.TcpAck)).ToArray();
+        var fresh = 0;
+        byte[] NextFresh() => Frame(Client(65, fresh), Port(fresh++), s_vip, Testing.Packet.TcpAck);
+        var spread = 0;
+
+        thread.Run(() =>
+        {
+            balancer.Program.TestRun(Frame(s_client, 40000, s_vip, Testing.Packet.TcpSyn));
+            for (var i = 0; i < EstablishedFlows; i++)
+            {
+                balancer.Program.TestRun(Frame(Client(64, i), Port(i), s_vip, Testing.Packet.TcpSyn));
+            }
+        });
+
+        var paths = new (PathResult Result, BpfProgram Program, Func<byte[]> Next, XdpAction Action, Func<Snapshot, Snapshot, int, string?> Check)[]
+        {
+            (new("trivial XDP_TX (baseline)", null), baseline.Tx, () => hitFrame, XdpAction.Tx, (_, _, _) => null),
+            (new("non-VIP pass", 1.5), balancer.Program, () => nonVipFrame, XdpAction.Pass,
+                (b, a, n) => Expect(a.NotVip - b.NotVip, n, "pass_not_vip") ?? Expect(a.VipPackets - b.VipPackets, 0, "VIP packets")),
+            (new("flow hit", 3.0), balancer.Program, () => hitFrame, XdpAction.Tx,
+                (b, a, n) => Expect(a.VipPackets - b.VipPackets, n, "VIP packets") ?? Expect(a.NewFlows - b.NewFlows, 0, "new flows")),
+            (new("flow miss (fresh 5-tuple, LRU insert)", 6.0), balancer.Program, NextFresh, XdpAction.Tx,
+                (b, a, n) => Expect(a.NewFlows - b.NewFlows, n, "new flows")),
+            (new($"flow hit, {EstablishedFlows / 1000}k flows in the table", 3.0), balancer.Program, () => established[(spread = (spread + 7919) % EstablishedFlows)], XdpAction.Tx,
+                (b, a, n) => Expect(a.VipPackets - b.VipPackets, n, "VIP packets") ?? Expect(a.NewFlows - b.NewFlows, 0, "new flows")),
+        };
+
+        var perRound = Math.Max(1, packets / rounds);
+        var buffer = new byte[4096];
+        foreach (var path in paths)
+        {
+            thread.Run(() => Measure(path.Program, path.Next, Warmup, buffer, null, path.Action));
+        }
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var path in paths)
+            {
+                var before = Snapshot.Read(balancer, vipId);
+                thread.Run(() => Measure(path.Program, path.Next, perRound, buffer, path.Result, path.Action));
+                var violation = path.Check(before, Snapshot.Read(balancer, vipId), perRound);
+                if (violation is not null)
+                {
+                    path.Result.Violations.Add($"round {round}: {violation}");
+                }
+            }
+        }
+        Print(output, [.. paths.Select(p => p.Result)], rounds);
+    }
+
+    private static void Measure(BpfProgram program, Func<byte[]> next, int calls, byte[] buffer, PathResult? result, XdpAction expected)
+    {
+        for (var i = 0; i < calls; i++)
+        {
+            var run = program.TestRun(next(), buffer);
+            if (run.Action != expected)
+            {
+                result?.Violations.Add($"a call returned {run.Action}, not {expected}");
+            }
+            result?.Add(run.DurationNs);
+        }
+    }
+
+    private static void Print(TextWriter output, PathResult[] results, int rounds)
+    {
+        var baseline = results[0];
+        output.WriteLine($"BPF_PROG_TEST_RUN, one call per packet (repeat=1), {baseline.Calls} packets per path in {rounds} interleaved rounds");
+        output.WriteLine($"kernel {Environment.OSVersion.Version}, {Environment.ProcessorCount} CPUs, {CpuModel()}");
+        output.WriteLine();
+        output.WriteLine($"{"path",-40} {"mean ns",8} {"p50 ns",7} {"p99 ns",7} {"ratio",7} {"target",7}  verdict");
+        foreach (var r in results)
+        {
+            var ratio = r.Mean / baseline.Mean;
+            var target = r.Target is { } t ? $"<={t:0.0}x" : "";
+            var verdict = r.Violations.Count > 0 ? $"WRONG PATH: {r.Violations[0]}"
+                : r.Target is null ? "baseline"
+                : ratio <= r.Target ? "within target" : "OVER TARGET";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Name,-40} {r.Mean,8:0.0} {r.Percentile(0.5),7:0} {r.Percentile(0.99),7:0} {ratio,6:0.00}x {target,7}  {verdict}"));
+        }
+        output.WriteLine();
+        output.WriteLine("Every measured call was checked: its XDP action, and per round the counters its path moves");
+        output.WriteLine("(VIP packets, new flows, pass_not_vip) against the number of calls.");
+    }
+
+    private static string? Expect(ulong actual, int expected, string what)
+        => actual == (ulong)expected ? null : $"{what} moved by {actual}, expected {expected}";
+
+    private static BalancerConfig Config() => new()
+    {
+        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 1 << 20, MaxVips = 16, MaxBackends = 64 },
+        Vips =
+        [
+            new VipConfig
+            {
+                Address = s_vip.ToString(),
+                Port = 80,
+                Protocol = "tcp",
+                Backends = [.. Enumerable.Range(1, 8).Select(i => new BackendConfig { Address = $"10.1.0.{i}" })],
+            },
+        ],
+    };
+
+    /// <summary>Flow <paramref name="i"/>'s client address in 100.<paramref name="net"/>.0.0/16: 40000 ports per address.</summary>
+    private static IPAddress Client(byte net, int i) => new([100, net, (byte)(i / 40000 >> 8), (byte)(i / 40000)]);
+
+    private static ushort Port(int i) => (ushort)(20000 + (i % 40000));
+
+    private static byte[] Frame(IPAddress client, ushort port, IPAddress destination, byte flags)
+    {
+        var ip = Testing.Packet.IpTcp(client, destination, port, 80, flags);
+        return Testing.Packet.Ethernet([0x02, 0, 0, 0, 0, 0x02], [0x02, 0, 0, 0, 0, 0x01], Testing.Packet.EtherTypeIpv4, ip);
+    }
+
+    private static string CpuModel()
+        => File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private readonly record struct Snapshot(ulong VipPackets, ulong NewFlows, ulong NotVip)
+    {
+        public static Snapshot Read(BalancerObject balancer, uint vipId)
+        {
+            var vip = balancer.VipStats.Lookup(vipId);
+            var notVip = balancer.ReasonStats.Lookup((uint)LbReason.PassNotVip);
+            return new(vip.Aggregate(0UL, (s, v) => s + v.Packets), vip.Aggregate(0UL, (s, v) => s + v.NewFlows), notVip.Aggregate(0UL, (s, c) => s + c.Packets));
+        }
+    }
+}
