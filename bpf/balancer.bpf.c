@@ -68,7 +68,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	}
 
 	encap_plan(&pkt, real, hash, &o);
-	rc = nexthop_resolve(ctx, real, &o, &nh);
+	rc = nexthop_resolve(ctx, real, real_id, &o, &nh, now);
 	if (rc != LB_CONTINUE && rc != LB_PASS_NO_NEIGH)
 		return lb_exit(ctx, rc);
 	bytes = frame_len(ctx);

@@ -56,6 +56,19 @@ enum lb_reason {
 	LB_REASON_COUNT,
 };
 
+/*
+ * The VIP address filter (lb_vip_filter) answers "is this destination possibly a VIP?" with one
+ * inlined array read, so traffic for the box itself passes after one bit test instead of two
+ * hash lookups. An address sets bit `slot` where, with a0..a3 the address's four 32-bit words
+ * as the BPF target loads them (little-endian reads of network-order bytes; IPv4 in a0, the
+ * rest zero): slot = ((a0 ^ a1 ^ a2 ^ a3) * 0x9e3779b1) >> (32 - LB_VIP_FILTER_BITS);
+ * the bit is (slot % 64) of word slot / 64.
+ */
+enum lb_vip_filter {
+	LB_VIP_FILTER_BITS = 16,
+	LB_VIP_FILTER_WORDS = (1 << LB_VIP_FILTER_BITS) / 64,
+};
+
 /* Exits of the backend-side decapsulation program; index of lb_decap_stats. */
 enum lb_decap_reason {
 	LB_DECAP_PASS_OTHER = 0, /* not IPIP: handed up untouched */
@@ -75,6 +88,8 @@ struct lb_config {
 	__u32 ring_size;	/* Maglev slots per VIP (prime); lb_rings inner size */
 	__u64 tcp_idle_ns;	/* TCP flow entry unused this long is a miss */
 	__u64 udp_idle_ns;	/* same for UDP */
+	__u64 nexthop_ttl_ns;	/* a resolved next hop is reused this long per CPU
+				 * (lb_nexthops); 0 = bpf_fib_lookup per packet */
 	__u32 hash_seed;	/* flow hash seed; equal on every node of a fleet */
 	__be32 src4;		/* outer IPv4 source prefix, network order */
 	__be32 src4_hostmask;	/* bits of src4 taken from the flow hash */
@@ -84,7 +99,7 @@ struct lb_config {
 	__u8 fallback_mac[6];	/* next hop when bpf_fib_lookup has no answer;
 				 * all zero = none */
 };
-_Static_assert(sizeof(struct lb_config) == 64, "lb_config ABI");
+_Static_assert(sizeof(struct lb_config) == 72, "lb_config ABI");
 
 /* Key of lb_vips. Written by the control plane. */
 struct lb_vip_key {
@@ -129,6 +144,22 @@ struct lb_flow {
 	__u32 vip_id;		/* VIP the flow matched */
 };
 _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
+
+/*
+ * Where packets for a backend leave, and the per-CPU value of lb_nexthops (indexed by backend
+ * id), where the data plane caches it for lb_config.nexthop_ttl_ns. Written by the data plane;
+ * the control plane only reads it (lbctl explain).
+ */
+struct lb_nexthop {
+	__be32 addr[4];		/* backend address the entry was resolved for */
+	__u64 expires_ns;	/* CLOCK_MONOTONIC_COARSE; 0 = empty */
+	__u32 ifindex;		/* egress device; 0 = the ingress one (XDP_TX) */
+	__u16 mtu;		/* largest outer L3 length; 0 = unchecked */
+	__u8 dmac[6];		/* next hop */
+	__u8 smac[6];		/* egress device */
+	__u8 pad[6];		/* zero */
+};
+_Static_assert(sizeof(struct lb_nexthop) == 48, "lb_nexthop ABI");
 
 /* Per-CPU value of lb_vip_stats and lb_real_stats. */
 struct lb_stats {

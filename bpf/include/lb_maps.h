@@ -23,6 +23,16 @@ struct {
 	__type(value, struct lb_vip);
 } lb_vips SEC(".maps");
 
+/* VIP address filter: word -> 64 bits of the bitmap described at enum
+ * lb_vip_filter. Writer: control plane; a bit is set before its VIP's entries
+ * exist and cleared after they are gone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LB_VIP_FILTER_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lb_vip_filter SEC(".maps");
+
 /* Backends: backend id -> lb_real. Writer: control plane. Size: id space;
  * id 0 is never allocated so an empty ring slot reads as "none". */
 struct {
@@ -58,6 +68,15 @@ struct {
 	__type(key, struct lb_flow_key);
 	__type(value, struct lb_flow);
 } lb_flows SEC(".maps");
+
+/* Next-hop cache: backend id -> per-CPU lb_nexthop. Writer: data plane, once
+ * per lb_config.nexthop_ttl_ns per CPU and backend. Size: as lb_reals. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct lb_nexthop);
+} lb_nexthops SEC(".maps");
 
 /* Per-VIP traffic: VIP id -> per-CPU lb_stats. Writer: data plane. */
 struct {

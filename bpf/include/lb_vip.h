@@ -1,12 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * lb_vip.h - find the VIP a parsed packet is addressed to: first the exact
+ * lb_vip.h - find the VIP a parsed packet is addressed to: the address filter
+ * first (one bit test rejects traffic for the box itself), then the exact
  * {address, port, protocol}, then the same address with any port (port 0).
  */
 #ifndef LB_VIP_H
 #define LB_VIP_H
 
+#include <stdbool.h>
 #include "lb_maps.h"
+
+/* Whether the destination may be a VIP (lb_vip_filter); false is certain. */
+static __always_inline bool vip_filter_may_match(const struct lb_flow_key *flow)
+{
+	__u32 slot = ((flow->dst[0] ^ flow->dst[1] ^ flow->dst[2] ^ flow->dst[3]) *
+		      0x9e3779b1U) >> (32 - LB_VIP_FILTER_BITS);
+	__u32 word = slot / 64;
+	__u64 *bits = bpf_map_lookup_elem(&lb_vip_filter, &word);
+
+	return bits && (*bits & (1ULL << (slot % 64)));
+}
 
 /* The VIP entry for the packet's destination, or NULL if it is no VIP. */
 static __always_inline struct lb_vip *vip_lookup(const struct lb_flow_key *flow)
@@ -18,6 +31,8 @@ static __always_inline struct lb_vip *vip_lookup(const struct lb_flow_key *flow)
 	};
 	struct lb_vip *vip;
 
+	if (!vip_filter_may_match(flow))
+		return NULL;
 	__builtin_memcpy(key.addr, flow->dst, sizeof(key.addr));
 	vip = bpf_map_lookup_elem(&lb_vips, &key);
 	if (vip)

@@ -16,6 +16,9 @@ public struct LbConfig
     /// <summary>A UDP flow entry unused this long (ns) is a miss.</summary>
     public ulong UdpIdleNs;
 
+    /// <summary>A resolved next hop is reused this long (ns) per CPU; 0 = bpf_fib_lookup per packet.</summary>
+    public ulong NexthopTtlNs;
+
     /// <summary>Flow hash seed; equal on every node of a fleet.</summary>
     public uint HashSeed;
 

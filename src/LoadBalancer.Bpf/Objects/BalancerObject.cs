@@ -21,6 +21,8 @@ public sealed class BalancerObject : IDisposable
         ConfigMap = obj.Map(ConfigSection);
         Program = obj.Program(ProgramName);
         Vips = new(obj.Map("lb_vips"));
+        VipFilter = new(obj.Map("lb_vip_filter"));
+        Nexthops = new(obj.Map("lb_nexthops"));
         Reals = new(obj.Map("lb_reals"));
         Rings = new(obj.Map("lb_rings"));
         Flows = new(obj.Map("lb_flows"));
@@ -40,6 +42,12 @@ public sealed class BalancerObject : IDisposable
 
     /// <summary>lb_vips: VIP key → VIP id.</summary>
     public BpfMap<LbVipKey, LbVip> Vips { get; }
+
+    /// <summary>lb_vip_filter: bitmap word → 64 bits of possible VIP addresses.</summary>
+    public BpfMap<uint, ulong> VipFilter { get; }
+
+    /// <summary>lb_nexthops: backend id → per-CPU cached next hop.</summary>
+    public PerCpuMap<uint, LbNexthop> Nexthops { get; }
 
     /// <summary>lb_reals: backend id → address.</summary>
     public BpfMap<uint, LbReal> Reals { get; }
@@ -76,6 +84,7 @@ public sealed class BalancerObject : IDisposable
         obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
         obj.SetMaxEntries("lb_reals", sizes.MaxReals);
         obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
+        obj.SetMaxEntries("lb_nexthops", sizes.MaxReals);
         obj.SetMaxEntries("lb_flows", sizes.FlowTableSize);
         obj.Load();
         return new BalancerObject(obj, config);
@@ -90,7 +99,7 @@ public sealed class BalancerObject : IDisposable
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
         ConfigMap.Pin(Path.Combine(directory, "config"));
-        foreach (var map in new[] { Vips.Map, Reals.Map, Rings.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        foreach (var map in new[] { Vips.Map, VipFilter.Map, Reals.Map, Rings.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));
         }
@@ -108,6 +117,8 @@ public sealed class BalancerObject : IDisposable
         Program.Dispose();
         ConfigMap.Dispose();
         Vips.Dispose();
+        VipFilter.Dispose();
+        Nexthops.Dispose();
         Reals.Dispose();
         Rings.Dispose();
         Flows.Dispose();

@@ -7,12 +7,13 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// <summary>
 /// Writes the difference between the last applied <see cref="DataplanePlan"/> and a new one into
 /// the balancer's maps, in an order that never lets a packet see a dangling reference: backends
-/// first, then whole rings swapped in (a fresh inner map per changed ring), then VIP entries;
-/// removals run the other way round.
+/// first, then whole rings swapped in (a fresh inner map per changed ring), then the VIP address
+/// filter's new bits and the VIP entries; removals run the other way round.
 /// </summary>
 public sealed class DataplaneSynchronizer(BalancerObject dataplane)
 {
     private DataplanePlan _applied = DataplanePlan.Empty;
+    private readonly ulong[] _filter = new ulong[(int)LbVipFilter.Words];
     private uint[] _slotIndexes = [];
 
     /// <summary>The plan the maps hold now.</summary>
@@ -41,6 +42,8 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
                 result.RingsSwapped++;
             }
         }
+        var filter = VipFilter.Build(plan.Vips.Keys.Select(v => v.Address));
+        WriteFilter([.. filter.Zip(_filter, (a, b) => a | b)]);
         foreach (var (vip, id) in plan.Vips)
         {
             if (!old.Vips.TryGetValue(vip, out var before) || before != id)
@@ -59,6 +62,7 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
             dataplane.Vips.Delete(vip.ToAbi());
             result.VipsRemoved++;
         }
+        WriteFilter(filter);
         foreach (var vipId in old.Rings.Keys.Where(id => !plan.Rings.ContainsKey(id)))
         {
             dataplane.Rings.Clear(vipId);
@@ -71,6 +75,18 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
 
         _applied = plan;
         return result;
+    }
+
+    private void WriteFilter(ulong[] words)
+    {
+        for (var i = 0u; i < words.Length; i++)
+        {
+            if (words[i] != _filter[i])
+            {
+                dataplane.VipFilter.Update(i, words[i]);
+                _filter[i] = words[i];
+            }
+        }
     }
 
     private void SwapRing(uint vipId, uint[] ring)

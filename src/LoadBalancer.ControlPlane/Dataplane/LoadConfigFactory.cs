@@ -18,6 +18,7 @@ public static class LoadConfigFactory
             RingSize = node.RingSize,
             TcpIdleNs = (ulong)node.TcpIdleTimeout.Ticks * 100,
             UdpIdleNs = (ulong)node.UdpIdleTimeout.Ticks * 100,
+            NexthopTtlNs = (ulong)node.NexthopCacheTtl.Ticks * 100,
             HashSeed = node.HashSeed,
             Src4 = Be32.FromHost(BinaryPrimitives.ReadUInt32BigEndian(node.OuterSourceV4.BaseAddress.GetAddressBytes())),
             Src4Hostmask = Be32.FromHost(HostMask(32 - node.OuterSourceV4.PrefixLength)),

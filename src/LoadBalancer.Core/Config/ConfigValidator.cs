@@ -61,6 +61,10 @@ public static class ConfigValidator
         CheckRange(node.FlowTableSize, 1, 1L << 27, "node.flow_table_size", errors);
         var tcpIdle = ParseTimeout(node.TcpIdleTimeout, "node.tcp_idle_timeout", errors);
         var udpIdle = ParseTimeout(node.UdpIdleTimeout, "node.udp_idle_timeout", errors);
+        if (!Duration.TryParse(node.NexthopCacheTtl, out var nexthopTtl) || nexthopTtl > TimeSpan.FromMinutes(1))
+        {
+            errors.Add(new("node.nexthop_cache_ttl", $"'{node.NexthopCacheTtl}' is not a duration between 0s and 60s (e.g. 1s)"));
+        }
         CheckRange(node.MaxVips, 1, 1 << 16, "node.max_vips", errors);
         CheckRange(node.MaxBackends, 2, 1 << 20, "node.max_backends", errors);
         if (errors.Count > start)
@@ -79,6 +83,7 @@ public static class ConfigValidator
             FlowTableSize = (uint)node.FlowTableSize,
             TcpIdleTimeout = tcpIdle,
             UdpIdleTimeout = udpIdle,
+            NexthopCacheTtl = nexthopTtl,
             MaxVips = (uint)node.MaxVips,
             MaxBackends = (uint)node.MaxBackends,
         };

@@ -42,6 +42,13 @@ public sealed class NodeConfig
     /// <summary>Idle time after which a UDP flow no longer pins its backend. <remarks>Default 5m.</remarks></summary>
     public string UdpIdleTimeout { get; set; } = "5m";
 
+    /// <summary>
+    /// How long a next hop found by a FIB lookup is reused per CPU and backend before it is looked
+    /// up again; a route or neighbour change takes effect within it. <c>0s</c> = a lookup per packet.
+    /// <remarks>Default 1s.</remarks>
+    /// </summary>
+    public string NexthopCacheTtl { get; set; } = "1s";
+
     /// <summary>Capacity for VIPs (each address:port/protocol counts once). <remarks>Default 512.</remarks></summary>
     public long MaxVips { get; set; } = 512;
 

@@ -36,6 +36,9 @@ public sealed record NodeSpec
     /// <summary>Idle time after which a UDP flow entry no longer pins its backend.</summary>
     public TimeSpan UdpIdleTimeout { get; init; }
 
+    /// <summary>How long a resolved next hop is reused; zero = resolve per packet.</summary>
+    public TimeSpan NexthopCacheTtl { get; init; }
+
     /// <summary>Capacity for VIPs (ids 0 .. MaxVips-1).</summary>
     public uint MaxVips { get; init; }
 
