@@ -2,8 +2,8 @@
 /*
  * balancer.bpf.c - lb_xdp_ingress, the L4 load balancer's data plane.
  *
- * A dispatcher only: parse -> VIP -> flow table or Maglev -> next hop ->
- * IPIP encap -> XDP_TX/redirect, each step in the header of its concern
+ * A dispatcher only: parse -> VIP filter -> flow table, or VIP and Maglev ->
+ * next hop -> IPIP encap -> XDP_TX/redirect, each step in the header of its concern
  * (include/lb_*.h). Anything that is not for a VIP leaves untouched with
  * XDP_PASS; every other exit is counted with a reason (lb_stats.h).
  */
@@ -36,34 +36,43 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_packet pkt = {};
 	struct lb_nexthop nh = {};
 	struct lb_outer o = {};
-	struct lb_real *real;
+	struct lb_real *real = NULL;
+	struct lb_flow *flow;
 	struct lb_vip *vip;
-	__u32 hash, real_id = 0;
-	__u64 bytes;
+	__u32 hash, real_id = 0, vip_id = 0;
 	bool new_flow = false;
-	__u64 now;
+	__u64 bytes, now;
 	int rc;
 
 	rc = parse_frame(ctx, &pkt);
 	if (rc != LB_CONTINUE)
 		return lb_exit(ctx, rc);
-	vip = vip_lookup(&pkt.flow);
-	if (!vip)
+	if (!vip_filter_may_match(&pkt.flow))
 		return lb_exit(ctx, LB_PASS_NOT_VIP);
 
-	/* A SYN starts a new connection: it follows the current ring even if
-	 * an older connection left an entry for the same 5-tuple. */
+	/* A live flow entry names its VIP and backend: no VIP lookup. A SYN
+	 * starts a new connection and follows the current ring even if an
+	 * older connection left an entry for the same 5-tuple. */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
 	now = bpf_ktime_get_coarse_ns();
-	if (!is_syn(&pkt))
-		real_id = flow_lookup(&pkt.flow, now);
-	real = real_get(real_id);
+	if (!is_syn(&pkt)) {
+		flow = flow_lookup(&pkt.flow, now);
+		if (flow) {
+			real_id = flow->real_id;
+			vip_id = flow->vip_id;
+			real = real_get(real_id);
+		}
+	}
 	if (!real) {
-		real_id = select_maglev(vip->id, hash);
+		vip = vip_lookup(&pkt.flow);
+		if (!vip)
+			return lb_exit(ctx, LB_PASS_NOT_VIP);
+		vip_id = vip->id;
+		real_id = select_maglev(vip_id, hash);
 		real = real_get(real_id);
 		if (!real)
 			return lb_exit(ctx, LB_DROP_NO_REAL);
-		flow_insert(&pkt.flow, real_id, vip->id, now);
+		flow_insert(&pkt.flow, real_id, vip_id, now);
 		new_flow = true;
 	}
 
@@ -74,7 +83,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	bytes = frame_len(ctx);
 	if (encap_ipip(ctx, &pkt, real, &o, &nh, hash) != LB_CONTINUE)
 		return lb_exit(ctx, LB_DROP_ENCAP);
-	stats_forward(vip->id, real_id, bytes, new_flow);
+	stats_forward(vip_id, real_id, bytes, new_flow);
 	if (rc == LB_PASS_NO_NEIGH)
 		return lb_exit(ctx, rc);
 	if (!nh.ifindex)

@@ -16,20 +16,22 @@
 
 #define LB_ATIME_REFRESH_NS 1000000000ULL
 
-/* Backend id the flow is pinned to, or 0 when the table has no live entry. */
-static __always_inline __u32 flow_lookup(const struct lb_flow_key *key, __u64 now)
+/* The flow's live entry (backend and VIP it is pinned to), or NULL when the
+ * table has none or it sat idle past its protocol's timeout. */
+static __always_inline struct lb_flow *flow_lookup(const struct lb_flow_key *key,
+						   __u64 now)
 {
 	struct lb_flow *flow = bpf_map_lookup_elem(&lb_flows, key);
 	__u64 idle;
 
 	if (!flow)
-		return 0;
+		return NULL;
 	idle = key->proto == IPPROTO_TCP ? lb_cfg.tcp_idle_ns : lb_cfg.udp_idle_ns;
 	if (now - flow->atime_ns > idle)
-		return 0;
+		return NULL;
 	if (now - flow->atime_ns > LB_ATIME_REFRESH_NS)
 		flow->atime_ns = now;
-	return flow->real_id;
+	return flow;
 }
 
 /* Pin the flow to real_id, replacing any older entry for the same 5-tuple.

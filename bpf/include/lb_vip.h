@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * lb_vip.h - find the VIP a parsed packet is addressed to: the address filter
- * first (one bit test rejects traffic for the box itself), then the exact
+ * (one bit test rejects traffic for the box itself), then the exact
  * {address, port, protocol}, then the same address with any port (port 0).
  */
 #ifndef LB_VIP_H
@@ -31,8 +31,6 @@ static __always_inline struct lb_vip *vip_lookup(const struct lb_flow_key *flow)
 	};
 	struct lb_vip *vip;
 
-	if (!vip_filter_may_match(flow))
-		return NULL;
 	__builtin_memcpy(key.addr, flow->dst, sizeof(key.addr));
 	vip = bpf_map_lookup_elem(&lb_vips, &key);
 	if (vip)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
 using LoadBalancer.Testing;
@@ -47,6 +48,7 @@ public static class FixtureTable
 
         // Not for a VIP: passed untouched.
         Pass("non-vip ipv4 tcp", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, NotVip4, NextPort(), 80, Packet.TcpSyn))),
+        Pass("non-vip address sharing the vip's filter bit", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, FilterTwinOf(Vip4), NextPort(), 80, Packet.TcpSyn))),
         Pass("vip address, other port", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, Vip4, NextPort(), 8080, Packet.TcpSyn))),
         Pass("vip address and port, other protocol", LbReason.PassNotVip, Eth(Packet.IpUdp(Client4, Vip4, NextPort(), 80, "x"u8))),
         Pass("wildcard vip, other protocol", LbReason.PassNotVip, Eth(Packet.IpUdp(Client4, Wild4, NextPort(), 12345, "x"u8))),
@@ -105,6 +107,20 @@ public static class FixtureTable
     private static FixtureRow Pass(string name, LbReason reason, byte[] frame) => new(name, frame, XdpAction.Pass, reason);
 
     private static FixtureRow Drop(string name, LbReason reason, byte[] frame) => new(name, frame, XdpAction.Drop, reason);
+
+    /// <summary>A non-VIP address whose VIP-filter bit is the VIP's: it passes the filter and must be caught by the exact lookup.</summary>
+    private static IPAddress FilterTwinOf(IPAddress vip)
+    {
+        var slot = VipFilter.Slot(vip);
+        for (var i = 1; ; i++)
+        {
+            var candidate = new IPAddress([10, 200, (byte)(i >> 8), (byte)i]);
+            if (VipFilter.Slot(candidate) == slot)
+            {
+                return candidate;
+            }
+        }
+    }
 
     private static byte[] Patch(byte[] frame, int offset, byte value)
     {

@@ -128,12 +128,29 @@ public sealed class FlowTableTests : IDisposable
     }
 
     [Fact]
+    public void PinnedFlow_OfARemovedVip_IsNoLongerForwarded()
+    {
+        var flow = Flow(s_udp, 26000);
+        Send(flow, 0);
+
+        _world.Apply(new BalancerConfig { Node = Config([], []).Node, Vips = [StandardConfig.Vip(s_tcp, "10.1.0.1", "10.1.0.2", "10.1.0.3")] });
+        var before = _world.Counters();
+        var (action, _) = _world.Run(Frame(flow, 0));
+
+        Assert.Equal(XdpAction.Pass, action);
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassNotVip] = 1 }, _world.Counters().ReasonDeltas(before));
+    }
+
+    [Fact]
     public void VipWithoutRing_IsDroppedAsNoReal()
     {
         // The one hand-written map entry in these tests: validation never lets a VIP without
         // backends through, so a VIP entry whose ring slot is empty is built directly.
         var orphan = new VipKey(IPAddress.Parse("10.100.0.77"), 80, L4Protocol.Tcp);
         _world.Balancer.Vips.Update(orphan.ToAbi(), new LbVip { Id = _world.Spec.Node.MaxVips - 1 });
+        var slot = VipFilter.Slot(orphan.Address);
+        _world.Balancer.VipFilter.TryLookup(slot / 64, out var word);
+        _world.Balancer.VipFilter.Update(slot / 64, word | (1UL << (int)(slot % 64)));
         var before = _world.Counters();
 
         var (action, _) = _world.Run(Frame(Flow(orphan, 25000), Packet.TcpSyn));
@@ -145,7 +162,7 @@ public sealed class FlowTableTests : IDisposable
     private static BalancerConfig Config(string[] tcpBackends, string[] udpBackends) => new()
     {
         Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 8192, UdpIdleTimeout = "1s", MaxVips = 16, MaxBackends = 64 },
-        Vips = [StandardConfig.Vip(s_tcp, tcpBackends), StandardConfig.Vip(s_udp, udpBackends)],
+        Vips = [.. new[] { (s_tcp, tcpBackends), (s_udp, udpBackends) }.Where(v => v.Item2.Length > 0).Select(v => StandardConfig.Vip(v.Item1, v.Item2))],
     };
 
     private static FlowTuple Flow(VipKey vip, ushort port) => new(s_client, port, vip.Address, vip.Port, vip.Protocol);

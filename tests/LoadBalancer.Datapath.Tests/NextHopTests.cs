@@ -94,6 +94,29 @@ public sealed partial class NextHopTests : IDisposable
     }
 
     [Fact]
+    public void NextHop_IsCachedPerBackend_UntilItsTtl_ThenResolvedAgain()
+    {
+        var (frame, flow) = Frame(s_sameDevice, s_client, 26010);
+        Assert.Equal(XdpAction.Tx, _world.Run(frame, _ingress).Action);
+        var id = _world.BackendId(s_sameDevice, IPAddress.Parse("10.1.0.1"));
+        var cached = _world.Balancer.Nexthops.Lookup(id).Where(n => n.ExpiresNs != 0).ToList();
+        Assert.Single(cached);
+        var dmac = cached[0].Dmac;
+        Assert.Equal(s_backendMac, ((ReadOnlySpan<byte>)dmac).ToArray());
+        Assert.Equal(1500, cached[0].Mtu);
+        Assert.Equal(0u, cached[0].Ifindex);
+
+        _world.Namespace.Exec("ip", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:01:99", "dev", "nh-a", "nud", "permanent");
+        var (_, stillCached) = _world.Run(frame, _ingress);
+        Assert.Equal(s_backendMac, stillCached[..6]);
+        Thread.Sleep(TimeSpan.FromSeconds(1.2)); // nexthop_cache_ttl is 1s
+        var (_, refreshed) = _world.Run(frame, _ingress);
+        Assert.Equal(new byte[] { 0x02, 0, 0, 0, 0x01, 0x99 }, refreshed[..6]);
+        _world.Namespace.Exec("ip", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:01:01", "dev", "nh-a", "nud", "permanent");
+        Thread.Sleep(TimeSpan.FromSeconds(1.2));
+    }
+
+    [Fact]
     public void UnresolvedNeighbour_IsEncapsulated_AndPassedToTheKernel()
     {
         var (frame, flow) = Frame(s_noNeighbour, s_client, 26003);

@@ -22,7 +22,9 @@ public static class TestEnvironment
     }
 
     /// <summary>The repository root (the directory holding LoadBalancer.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => s_repoRoot.Value;
+
+    private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
 
     /// <summary>A short prefix unique to this test process, for namespace and pin names.</summary>
     public static string RunPrefix { get; } = $"lbt{Environment.ProcessId}";
