@@ -5,9 +5,29 @@ using Xunit;
 
 namespace LoadBalancer.Datapath.Tests;
 
-/// <summary>A program the verifier refuses fails with the operation, the object, errno and the verifier's own words.</summary>
+/// <summary>
+/// Load failures explain themselves: a program the verifier refuses fails with the operation, the
+/// object, errno and the verifier's own words; a process without the privileges says so in one line.
+/// </summary>
 public sealed class LoadErrorTests
 {
+    [Fact]
+    public void Load_WithoutBpfCapabilities_FailsWithOneClearLine()
+    {
+        TestEnvironment.RequireRootAndBpffs();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
+        var bench = Path.Combine(TestEnvironment.RepoRoot, "bench", "LoadBalancer.Benchmarks", "bin", configuration, "net10.0", "lb-bench.dll");
+        Assert.True(File.Exists(bench), $"{bench} is missing: build the solution first (make build)");
+
+        // Still uid 0, but with every capability dropped, as an unprivileged user would be.
+        var (code, output) = Shell.TryRun("setpriv", "--bounding-set=-all", "--inh-caps=-all", "--", "dotnet", bench, "--packets", "10");
+
+        Assert.Equal(1, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Equal("lb-bench: loading the data plane needs root: this process lacks CAP_BPF and CAP_NET_ADMIN; run it as root (e.g. with sudo)", lines[0]);
+    }
+
     [Fact]
     public void Load_ProgramReadingPastThePacket_ThrowsWithVerifierLogTail()
     {

@@ -1,0 +1,75 @@
+using System.Net;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Testing;
+using Xunit;
+
+namespace LoadBalancer.Datapath.Tests;
+
+/// <summary>
+/// The lifecycle after load: maps and program pinned on bpffs outlive the handles that made them,
+/// an XDP link attaches, a pinned link keeps the program attached without any open handle, and
+/// Detach removes it.
+/// </summary>
+public sealed class PinningTests : IDisposable
+{
+    private readonly string _pins = $"/sys/fs/bpf/{TestEnvironment.RunPrefix}-pins";
+    private readonly BalancerWorld _world;
+
+    public PinningTests()
+    {
+        _world = new BalancerWorld(StandardConfig.Create(), "pins");
+        _world.Namespace.Exec("ip", "link", "add", "pin-a", "type", "veth", "peer", "name", "pin-b");
+        _world.Namespace.Exec("ip", "link", "set", "pin-a", "up");
+        _world.Namespace.Exec("ip", "link", "set", "pin-b", "up");
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_pins))
+        {
+            Directory.Delete(_pins, recursive: true);
+        }
+        _world.Dispose();
+    }
+
+    [Fact]
+    public void PinnedMaps_AreTheLiveMaps_ReopenedByPath()
+    {
+        _world.Balancer.Pin(_pins);
+
+        Assert.Equal(
+            ["config", "lb_flows", "lb_nexthops", "lb_real_stats", "lb_reals", "lb_reason_stats", "lb_rings", "lb_vip_filter", "lb_vip_stats", "lb_vips", "lb_xdp_ingress"],
+            Directory.GetFileSystemEntries(_pins).Select(Path.GetFileName).Order());
+        using var vips = new BpfMap<LbVipKey, LbVip>(BpfMap.OpenPinned(Path.Combine(_pins, "lb_vips")));
+        Assert.Equal(_world.Balancer.Vips.Map.Id, vips.Map.Id);
+        Assert.True(vips.TryLookup(StandardConfig.Tcp4.ToAbi(), out var vip));
+        Assert.Equal(_world.Synchronizer.Applied.Vips[StandardConfig.Tcp4], vip.Id);
+        Assert.Equal(StandardConfig.Create().Vips.Count, vips.Keys().Count);
+    }
+
+    [Fact]
+    public void PinnedLink_KeepsTheProgramAttached_UntilDetached()
+    {
+        var linkPath = Path.Combine(_pins, "link");
+        Directory.CreateDirectory(_pins);
+        _world.InNamespace(() =>
+        {
+            using var link = XdpLink.Attach(_world.Balancer.Program, NetDevice.IndexOf("pin-a"));
+            link.Pin(linkPath);
+            return 0;
+        });
+        Assert.Contains($"name {BalancerObject.ProgramName}", _world.Namespace.Exec("ip", "-d", "link", "show", "pin-a"));
+
+        using (var reopened = XdpLink.OpenPinned(linkPath, 0, BalancerObject.ProgramName))
+        {
+            reopened.Detach();
+        }
+
+        Assert.DoesNotContain("prog/xdp", _world.Namespace.Exec("ip", "-d", "link", "show", "pin-a"));
+    }
+}
