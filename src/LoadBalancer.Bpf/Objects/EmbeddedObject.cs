@@ -12,6 +12,9 @@ public static class EmbeddedObject
     /// <summary>baseline.bpf.o: lb_xdp_tx and lb_xdp_pass.</summary>
     public const string Baseline = "baseline.bpf.o";
 
+    /// <summary>lru_ref.bpf.o: lb_xdp_lru_ref, the bare LRU insert benchmarks compare against.</summary>
+    public const string LruReference = "lru_ref.bpf.o";
+
     /// <summary>The ELF bytes of <paramref name="name"/>.</summary>
     public static byte[] Read(string name)
     {
