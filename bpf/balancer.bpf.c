@@ -3,9 +3,9 @@
  * balancer.bpf.c - lb_xdp_ingress, the L4 load balancer's data plane.
  *
  * A dispatcher only: parse -> VIP filter -> flow table, or VIP and Maglev ->
- * next hop -> IPIP encap -> XDP_TX/redirect, each step in the header of its concern
- * (include/lb_*.h). Anything that is not for a VIP leaves untouched with
- * XDP_PASS; every other exit is counted with a reason (lb_stats.h).
+ * next hop -> IPIP encap -> XDP_TX/redirect, each step in the header of its
+ * concern (include/lb_*.h). Anything not for a VIP address leaves untouched
+ * with XDP_PASS; every other exit is counted with a reason (lb_stats.h).
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -33,6 +33,8 @@ static __always_inline bool is_syn(const struct lb_packet *pkt)
 SEC("xdp")
 int lb_xdp_ingress(struct xdp_md *ctx)
 {
+	__u32 ingress = ctx->ingress_ifindex;
+	__u64 bytes = frame_len(ctx);
 	struct lb_packet pkt = {};
 	struct lb_nexthop nh = {};
 	struct lb_outer o = {};
@@ -41,14 +43,16 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_vip *vip;
 	__u32 hash, real_id = 0, vip_id = 0;
 	bool new_flow = false;
-	__u64 bytes, now;
+	__u64 now;
 	int rc;
 
 	rc = parse_frame(ctx, &pkt);
 	if (rc != LB_CONTINUE)
-		return lb_exit(ctx, rc);
+		return lb_exit(rc, bytes);
 	if (!vip_filter_may_match(&pkt.flow))
-		return lb_exit(ctx, LB_PASS_NOT_VIP);
+		return lb_exit(LB_PASS_NOT_VIP, bytes);
+	if (!pkt.has_ports)
+		return lb_exit(vip_unmatched(&pkt), bytes);
 
 	/* A live flow entry names its VIP and backend: no VIP lookup. A SYN
 	 * starts a new connection and follows the current ring even if an
@@ -66,27 +70,26 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	if (!real) {
 		vip = vip_lookup(&pkt.flow);
 		if (!vip)
-			return lb_exit(ctx, LB_PASS_NOT_VIP);
+			return lb_exit(vip_unmatched(&pkt), bytes);
 		vip_id = vip->id;
 		real_id = select_maglev(vip_id, hash);
 		real = real_get(real_id);
 		if (!real)
-			return lb_exit(ctx, LB_DROP_NO_REAL);
+			return lb_exit(LB_DROP_NO_REAL, bytes);
 		flow_insert(&pkt.flow, real_id, vip_id, now);
 		new_flow = true;
 	}
 
 	encap_plan(&pkt, real, hash, &o);
-	rc = nexthop_resolve(ctx, real, real_id, &o, &nh, now);
-	if (rc != LB_CONTINUE && rc != LB_PASS_NO_NEIGH)
-		return lb_exit(ctx, rc);
-	bytes = frame_len(ctx);
+	rc = nexthop_resolve(ctx, ingress, pkt.vlan_tpid != 0, real, real_id, &o, &nh, now);
+	if (rc != LB_CONTINUE && rc != LB_PASS_KERNEL_FWD)
+		return lb_exit(rc, bytes);
 	if (encap_ipip(ctx, &pkt, real, &o, &nh, hash) != LB_CONTINUE)
-		return lb_exit(ctx, LB_DROP_ENCAP);
+		return lb_exit(LB_DROP_ENCAP, bytes);
 	stats_forward(vip_id, real_id, bytes, new_flow);
-	if (rc == LB_PASS_NO_NEIGH)
-		return lb_exit(ctx, rc);
-	if (!nh.ifindex)
+	if (rc == LB_PASS_KERNEL_FWD)
+		return lb_exit(rc, bytes);
+	if (nh.ifindex == ingress)
 		return XDP_TX;
-	return bpf_redirect(nh.ifindex, 0);
+	return bpf_redirect_map(&lb_tx_ports, nh.ifindex, 0);
 }

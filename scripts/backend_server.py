@@ -8,6 +8,7 @@ datagram was sent to (the VIP), which a server bound to the wildcard address wou
 do on its own (IP_PKTINFO / IPV6_PKTINFO).
 """
 import argparse
+import os
 import socket
 import struct
 import sys
@@ -59,21 +60,30 @@ def handler(name):
 
 
 def serve_udp(name, family, port):
-    sock = socket.socket(family, socket.SOCK_DGRAM)
-    if family == socket.AF_INET:
-        level, recv_opt, send_opt = socket.IPPROTO_IP, IP_PKTINFO, IP_PKTINFO
-        sock.bind(("0.0.0.0", port))
-    else:
-        level, recv_opt, send_opt = socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, socket.IPV6_PKTINFO
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind(("::", port))
-    sock.setsockopt(level, recv_opt, 1)
+    try:
+        sock = bind_udp(family, port)
+    except OSError as error:
+        print(f"udp: cannot serve port {port}: {error}", file=sys.stderr, flush=True)
+        os._exit(1)
+    level, send_opt = (socket.IPPROTO_IP, IP_PKTINFO) if family == socket.AF_INET else (socket.IPPROTO_IPV6, socket.IPV6_PKTINFO)
     prefix = f"{name} ".encode()
     while True:
         try:
             answer(sock, prefix, level, send_opt, family)
         except OSError as error:
             print(f"udp: {error}", file=sys.stderr, flush=True)
+
+
+def bind_udp(family, port):
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    if family == socket.AF_INET:
+        sock.bind(("0.0.0.0", port))
+        sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+    else:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(("::", port))
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+    return sock
 
 
 def answer(sock, prefix, level, send_opt, family):

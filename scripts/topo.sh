@@ -62,6 +62,8 @@ up() {
     [[ -f "$bpf_out/decap.bpf.o" && -f "$bpf_out/baseline.bpf.o" ]] || die "run 'make bpf' first"
     ((backends >= 1 && backends <= 9)) || die "BACKENDS must be 1..9"
     down "$prefix"
+    # A failure half way leaves nothing behind.
+    trap 'echo "topo.sh: up failed; removing $prefix" >&2; down "$prefix"' ERR
 
     for ns in sw cl lb $(seq -f "be%g" 1 "$backends"); do
         ip netns add "$prefix-$ns"
@@ -109,19 +111,31 @@ up() {
         in_ns "$ns" "$python" "$here/backend_server.py" --name "be$i" >/dev/null 2>&1 &
     done
     wait_ready "$prefix" "$backends"
+    trap - ERR
 }
 
-# Every backend answers HTTP on its own address before `up` returns.
+# Every backend answers HTTP and UDP on its own address before `up` returns.
 wait_ready() {
     local prefix=$1 backends=$2 i tries
     for i in $(seq 1 "$backends"); do
         for tries in $(seq 1 100); do
-            in_ns "$prefix-cl" curl -s -m 1 -o /dev/null "http://$SEGMENT4.1$i/" && continue 2
+            if in_ns "$prefix-cl" curl -s -m 1 -o /dev/null "http://$SEGMENT4.1$i/" &&
+                in_ns "$prefix-cl" "$python" -c "$udp_probe" "$SEGMENT4.1$i"; then
+                continue 2
+            fi
             sleep 0.1
         done
-        die "backend be$i did not start its server"
+        die "backend be$i did not start its servers"
     done
 }
+
+udp_probe='
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.5)
+s.sendto(b"probe", (sys.argv[1], 5353))
+s.recv(64)
+'
 
 status() {
     local prefix=$1 ns
@@ -133,7 +147,7 @@ status() {
 }
 
 clean_tests() {
-    local ns pid
+    local ns pid dir
     for ns in $(ip netns list | awk '{print $1}' | grep -E '^lbt[0-9]+-' || true); do
         pid=${ns%%-*}
         pid=${pid#lbt}
@@ -142,6 +156,12 @@ clean_tests() {
             ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
             ip netns del "$ns" 2>/dev/null || true
         fi
+    done
+    for dir in /sys/fs/bpf/lbt[0-9]*-*; do
+        [[ -d "$dir" ]] || continue
+        pid=${dir#/sys/fs/bpf/lbt}
+        pid=${pid%%-*}
+        kill -0 "$pid" 2>/dev/null || rm -rf "$dir"
     done
 }
 

@@ -37,11 +37,11 @@ enum lb_family {
  */
 enum lb_reason {
 	LB_PASS_NOT_IP = 0,	/* ARP, LLDP, QinQ, any non-IP ethertype */
-	LB_PASS_NOT_VIP,	/* IP traffic for an address:port that is no VIP */
-	LB_PASS_FRAGMENT,	/* IPv4/IPv6 fragment: no ports to hash on */
-	LB_PASS_OTHER_L4,	/* neither TCP nor UDP (ICMP, IPv6 ext. chains) */
-	LB_PASS_NO_NEIGH,	/* encapsulated, next hop unresolved: the kernel
-				 * forwards it and resolves the neighbour */
+	LB_PASS_NOT_VIP,	/* IP traffic for an address that is no VIP */
+	LB_PASS_KERNEL_FWD,	/* encapsulated, then handed to the kernel to
+				 * forward: neighbour unresolved, tagged frame
+				 * without fallback MAC, or an egress device not
+				 * in lb_tx_ports (also counted as forwarded) */
 	LB_DROP_ETH_TRUNC,	/* shorter than an Ethernet (+ VLAN) header */
 	LB_DROP_IP_TRUNC,	/* IPv4 header (with options) or IPv6 header cut */
 	LB_DROP_IP_VERSION,	/* version field does not match the ethertype */
@@ -49,8 +49,13 @@ enum lb_reason {
 	LB_DROP_IP_LEN,		/* IP length field beyond the frame or below IHL */
 	LB_DROP_TCP_TRUNC,	/* TCP header cut short */
 	LB_DROP_UDP_TRUNC,	/* UDP header cut short */
+	LB_DROP_VIP_FRAGMENT,	/* IP fragment for a VIP address: no ports */
+	LB_DROP_VIP_UNSERVED,	/* VIP address, but no VIP for this protocol and
+				 * port (ICMP included): nothing here serves it,
+				 * and the kernel would route it back out */
 	LB_DROP_NO_REAL,	/* VIP has no ring or the slot names no backend */
-	LB_DROP_NO_ROUTE,	/* no route to the backend and no fallback MAC */
+	LB_DROP_NO_ROUTE,	/* no usable route to the backend: none and no
+				 * fallback MAC, or blackhole/unreachable/prohibit */
 	LB_DROP_FRAG_NEEDED,	/* encapsulated packet exceeds the egress MTU */
 	LB_DROP_ENCAP,		/* no headroom for the outer header */
 	LB_REASON_COUNT,
@@ -75,6 +80,8 @@ enum lb_decap_reason {
 	LB_DECAP_IPV4_OUTER,	 /* outer IPv4 stripped */
 	LB_DECAP_IPV6_OUTER,	 /* outer IPv6 stripped */
 	LB_DECAP_DROP_TRUNC,	 /* tunnel packet too short for its headers */
+	LB_DECAP_DROP_FOREIGN,	 /* tunnel packet from outside the balancers'
+				  * outer source prefixes (lb_decap_config) */
 	LB_DECAP_REASON_COUNT,
 };
 
@@ -101,7 +108,17 @@ struct lb_config {
 };
 _Static_assert(sizeof(struct lb_config) == 72, "lb_config ABI");
 
-/* Key of lb_vips. Written by the control plane. */
+/*
+ * Key of lb_vips. Written by the control plane. Besides one entry per VIP,
+ * each VIP address has a marker entry with port 0 and proto
+ * LB_VIP_PROTO_ADDRESS (value unused): packets for that address that match no
+ * VIP are dropped (LB_DROP_VIP_UNSERVED), not passed up to a kernel that would
+ * route them back out.
+ */
+enum lb_vip_proto {
+	LB_VIP_PROTO_ADDRESS = 0,
+};
+
 struct lb_vip_key {
 	__be32 addr[4];		/* IPv4 in addr[0], rest zero */
 	__be16 port;		/* network order; 0 = any port */
@@ -153,13 +170,28 @@ _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
 struct lb_nexthop {
 	__be32 addr[4];		/* backend address the entry was resolved for */
 	__u64 expires_ns;	/* CLOCK_MONOTONIC_COARSE; 0 = empty */
-	__u32 ifindex;		/* egress device; 0 = the ingress one (XDP_TX) */
+	__u32 ifindex;		/* egress device: XDP_TX when it is the ingress one */
+	__u32 ingress_ifindex;	/* device the entry was resolved for */
 	__u16 mtu;		/* largest outer L3 length; 0 = unchecked */
 	__u8 dmac[6];		/* next hop */
 	__u8 smac[6];		/* egress device */
-	__u8 pad[6];		/* zero */
+	__u8 pad[2];		/* zero */
 };
 _Static_assert(sizeof(struct lb_nexthop) == 48, "lb_nexthop ABI");
+
+/*
+ * Load-time configuration of lb_xdp_decap, the only variable in its section
+ * .rodata.config: tunnel packets are accepted only from these outer source
+ * prefixes. The defaults in decap.bpf.c equal the balancer's default
+ * outer_source_v4/v6, so an object loaded by iproute2 works with them.
+ */
+struct lb_decap_config {
+	__be32 src4;		/* IPv4 outer source prefix, network order */
+	__be32 src4_mask;	/* its netmask, network order */
+	__be32 src6[4];		/* IPv6 outer source prefix */
+	__be32 src6_mask[4];	/* its netmask */
+};
+_Static_assert(sizeof(struct lb_decap_config) == 40, "lb_decap_config ABI");
 
 /* Per-CPU value of lb_vip_stats and lb_real_stats. */
 struct lb_stats {

@@ -23,13 +23,16 @@ static __always_inline struct lb_flow *flow_lookup(const struct lb_flow_key *key
 {
 	struct lb_flow *flow = bpf_map_lookup_elem(&lb_flows, key);
 	__u64 idle;
+	__s64 age;
 
 	if (!flow)
 		return NULL;
 	idle = key->proto == IPPROTO_TCP ? lb_cfg.tcp_idle_ns : lb_cfg.udp_idle_ns;
-	if (now - flow->atime_ns > idle)
+	/* signed: another CPU may have refreshed atime after we read now */
+	age = (__s64)(now - flow->atime_ns);
+	if (age > (__s64)idle)
 		return NULL;
-	if (now - flow->atime_ns > LB_ATIME_REFRESH_NS)
+	if (age > (__s64)LB_ATIME_REFRESH_NS)
 		flow->atime_ns = now;
 	return flow;
 }

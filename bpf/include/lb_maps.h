@@ -59,6 +59,18 @@ struct {
 	__array(values, struct lb_ring);
 } lb_rings SEC(".maps");
 
+/* Devices packets may be redirected to: ifindex -> ifindex. Writer: control
+ * plane (from inside the data plane's network namespace: devmap ifindexes are
+ * resolved in the writer's). A next hop behind a device not listed here goes
+ * through the kernel instead (LB_PASS_KERNEL_FWD), which can reach any device,
+ * VLAN and tunnel devices included. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} lb_tx_ports SEC(".maps");
+
 /* Flow table: lb_flow_key -> lb_flow. Writer: data plane on a flow's first
  * packet (and every SYN); the control plane only reads it. Size: the number
  * of concurrent flows to remember; LRU evicts the coldest beyond it. */

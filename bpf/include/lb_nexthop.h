@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * lb_nexthop.h - where an encapsulated packet leaves: bpf_fib_lookup on the
- * outer addresses (egress device, MACs and the route's MTU), else the
- * configured fallback MAC out of the ingress device, else the kernel.
+ * lb_nexthop.h - where an encapsulated packet leaves.
  *
- * A FIB lookup costs about as much as the rest of the hit path, so its answer
- * is kept per CPU and backend in lb_nexthops for lb_config.nexthop_ttl_ns: a
- * route or neighbour change is picked up within that time. No packet writes
- * here: lb_encap.h applies the result.
+ * Untagged frames: bpf_fib_lookup on the outer addresses gives the egress
+ * device, MACs and route MTU. A route without a resolved neighbour, or an
+ * egress device not in lb_tx_ports, sends the packet through the kernel
+ * (which resolves the neighbour, or reaches any device). No route at all
+ * falls back to the configured fallback MAC out of the ingress device; a
+ * blackhole, unreachable or prohibit route drops.
+ * Tagged frames skip the FIB (which cannot say which VLAN to use): the
+ * fallback MAC in the same VLAN, else the kernel.
+ *
+ * A FIB lookup costs about as much as the rest of the hit path, so a direct
+ * answer for an untagged frame is kept per CPU, backend and ingress device in lb_nexthops for
+ * lb_config.nexthop_ttl_ns; a route or neighbour change is seen within that
+ * time. Kernel-path answers are never cached. No packet writes here.
  */
 #ifndef LB_NEXTHOP_H
 #define LB_NEXTHOP_H
@@ -67,86 +74,111 @@ static __always_inline int nexthop_fib(struct xdp_md *ctx, __u32 ingress,
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
 }
 
+/* Through the kernel: the frame keeps its own MACs, so the kernel takes it
+ * as addressed to this host and forwards the encapsulated packet. */
+static __always_inline int nexthop_kernel(const struct ethhdr *eth, __u32 ingress,
+					  struct lb_nexthop *nh)
+{
+	__builtin_memcpy(nh->dmac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(nh->smac, eth->h_source, ETH_ALEN);
+	nh->ifindex = ingress;
+	nh->mtu = 0;
+	return LB_PASS_KERNEL_FWD;
+}
+
+/* The fallback MAC out of the ingress device, our own MAC as source. */
+static __always_inline int nexthop_fallback(const struct ethhdr *eth, __u32 ingress,
+					    struct lb_nexthop *nh)
+{
+	/* verifier: byte by byte, so each read stays volatile; a memcpy
+	 * would let clang fold in the all-zero initializer */
+#pragma unroll
+	for (int i = 0; i < ETH_ALEN; i++)
+		nh->dmac[i] = lb_cfg.fallback_mac[i];
+	__builtin_memcpy(nh->smac, eth->h_dest, ETH_ALEN);
+	nh->ifindex = ingress;
+	nh->mtu = lb_cfg.mtu;
+	return LB_CONTINUE;
+}
+
 /*
- * Resolve without the cache: fill nh (MACs, egress, MTU) and return
- * LB_CONTINUE, or LB_PASS_NO_NEIGH (route known, neighbour not: nh keeps the
- * frame's own MACs and the caller hands the encapsulated packet to the kernel,
- * which resolves the neighbour while forwarding it), or LB_DROP_NO_ROUTE.
+ * Resolve without the cache: fill nh and return LB_CONTINUE (a direct answer,
+ * cacheable), LB_PASS_KERNEL_FWD (through the kernel, not cacheable) or
+ * LB_DROP_NO_ROUTE.
  */
-static __always_inline int nexthop_lookup(struct xdp_md *ctx,
-					  const struct lb_real *real,
+static __always_inline int nexthop_lookup(struct xdp_md *ctx, __u32 ingress,
+					  bool tagged, const struct lb_real *real,
 					  const struct lb_outer *o,
 					  struct lb_nexthop *nh)
 {
 	struct ethhdr *eth = (void *)(long)ctx->data;
-	__u32 ingress = ctx->ingress_ifindex;
 	struct bpf_fib_lookup fib;
+	__u32 egress;
 	int rc;
 
 	/* verifier: parse_frame proved the Ethernet header is there */
 	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
 		return LB_DROP_ETH_TRUNC;
-	/* tot_len 0 passes any MTU check, so a big first packet still
-	 * resolves the neighbour; the MTU is asked for separately below. */
+	if (tagged)
+		return nexthop_has_fallback() ? nexthop_fallback(eth, ingress, nh)
+					      : nexthop_kernel(eth, ingress, nh);
+
+	/* tot_len 0 passes any MTU check, so a big first packet still gets
+	 * its next hop; the MTU is asked for separately below. */
 	rc = nexthop_fib(ctx, ingress, real, o, 0, &fib);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		egress = fib.ifindex;
+		if (egress != ingress && !bpf_map_lookup_elem(&lb_tx_ports, &egress))
+			return nexthop_kernel(eth, ingress, nh);
 		__builtin_memcpy(nh->dmac, fib.dmac, ETH_ALEN);
 		__builtin_memcpy(nh->smac, fib.smac, ETH_ALEN);
-		nh->ifindex = fib.ifindex == ingress ? 0 : fib.ifindex;
+		nh->ifindex = egress;
 		/* the route MTU comes back only from a failed MTU check */
 		rc = nexthop_fib(ctx, ingress, real, o, 0xffff, &fib);
 		nh->mtu = rc == BPF_FIB_LKUP_RET_FRAG_NEEDED ? fib.mtu_result : 0;
 		return LB_CONTINUE;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return nexthop_kernel(eth, ingress, nh);
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return LB_DROP_NO_ROUTE;
 	}
-	if (nexthop_has_fallback()) {
-		/* verifier: byte by byte, so each read stays volatile; a memcpy
-		 * would let clang fold in the all-zero initializer */
-#pragma unroll
-		for (int i = 0; i < ETH_ALEN; i++)
-			nh->dmac[i] = lb_cfg.fallback_mac[i];
-		__builtin_memcpy(nh->smac, eth->h_dest, ETH_ALEN);
-		nh->ifindex = 0;
-		nh->mtu = lb_cfg.mtu;
-		return LB_CONTINUE;
-	}
-	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
-		__builtin_memcpy(nh->dmac, eth->h_dest, ETH_ALEN);
-		__builtin_memcpy(nh->smac, eth->h_source, ETH_ALEN);
-		nh->ifindex = 0;
-		nh->mtu = 0;
-		return LB_PASS_NO_NEIGH;
-	}
-	return LB_DROP_NO_ROUTE;
+	return nexthop_has_fallback() ? nexthop_fallback(eth, ingress, nh) : LB_DROP_NO_ROUTE;
 }
 
 /*
- * Where a packet from o->src to real (backend id real_id) leaves: fills nh and
- * returns LB_CONTINUE, LB_PASS_NO_NEIGH (see nexthop_lookup, never cached),
- * LB_DROP_FRAG_NEEDED (o->len above the next hop's MTU) or LB_DROP_NO_ROUTE.
+ * Where a packet from o->src to real (backend id real_id), received on
+ * ingress, leaves: fills nh and returns LB_CONTINUE (send out of nh->ifindex),
+ * LB_PASS_KERNEL_FWD (see nexthop_lookup), LB_DROP_FRAG_NEEDED (o->len above
+ * the next hop's MTU) or LB_DROP_NO_ROUTE.
  */
-static __always_inline int nexthop_resolve(struct xdp_md *ctx,
-					   const struct lb_real *real,
-					   __u32 real_id,
-					   const struct lb_outer *o,
+static __always_inline int nexthop_resolve(struct xdp_md *ctx, __u32 ingress,
+					   bool tagged, const struct lb_real *real,
+					   __u32 real_id, const struct lb_outer *o,
 					   struct lb_nexthop *nh, __u64 now)
 {
 	struct lb_nexthop *cached = NULL;
 	int rc;
 
-	if (lb_cfg.nexthop_ttl_ns) {
+	/* tagged frames resolve without the FIB and are not cached */
+	if (lb_cfg.nexthop_ttl_ns && !tagged) {
 		cached = bpf_map_lookup_elem(&lb_nexthops, &real_id);
 		if (cached && cached->expires_ns > now &&
+		    cached->ingress_ifindex == ingress &&
 		    nexthop_same_backend(cached, real)) {
 			*nh = *cached;
 			goto check_mtu;
 		}
 	}
-	rc = nexthop_lookup(ctx, real, o, nh);
+	rc = nexthop_lookup(ctx, ingress, tagged, real, o, nh);
 	if (rc != LB_CONTINUE)
 		return rc;
 	if (cached) {
 		__builtin_memcpy(nh->addr, real->addr, sizeof(nh->addr));
 		nh->expires_ns = now + lb_cfg.nexthop_ttl_ns;
+		nh->ingress_ifindex = ingress;
 		*cached = *nh;
 	}
 check_mtu:

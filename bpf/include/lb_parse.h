@@ -5,8 +5,10 @@
  * destination-option headers skipped), then TCP or UDP ports.
  *
  * Parsing only: no map access and no writes to the packet. Every function
- * returns the enum lb_reason that ends processing, or LB_CONTINUE when the
- * packet is a well-formed TCP/UDP datagram whose 5-tuple is now in pkt->flow.
+ * returns the enum lb_reason that ends processing (a malformed header, or a
+ * non-IP frame), or LB_CONTINUE for a well-formed IP packet: its addresses
+ * are then in pkt->flow, and its ports too when pkt->has_ports (TCP or UDP,
+ * not a fragment). Whether it concerns a VIP is not decided here.
  */
 #ifndef LB_PARSE_H
 #define LB_PARSE_H
@@ -48,10 +50,13 @@ struct lb_packet {
 	__be16 vlan_tci;		/* tag control information */
 	__u8 tcp_flags;			/* TCP flags byte; 0 for UDP */
 	__u8 tos;			/* IPv4 TOS or IPv6 traffic class */
+	__u8 has_ports;			/* TCP or UDP header parsed */
+	__u8 fragment;			/* an IPv4 or IPv6 fragment */
 };
 
 /* Ports and TCP flags from the L4 header at l4, whose datagram has l4_len
- * bytes from l4 on (l4 + l4_len <= data_end already checked). */
+ * bytes from l4 on (l4 + l4_len <= data_end already checked); other
+ * protocols continue without ports. */
 static __always_inline int parse_l4(void *l4, void *data_end, __u32 l4_len,
 				    __u8 proto, struct lb_packet *pkt)
 {
@@ -64,6 +69,7 @@ static __always_inline int parse_l4(void *l4, void *data_end, __u32 l4_len,
 		pkt->flow.sport = th->source;
 		pkt->flow.dport = th->dest;
 		pkt->tcp_flags = ((__u8 *)th)[13];
+		pkt->has_ports = 1;
 		return LB_CONTINUE;
 	}
 	if (proto == IPPROTO_UDP) {
@@ -73,9 +79,9 @@ static __always_inline int parse_l4(void *l4, void *data_end, __u32 l4_len,
 			return LB_DROP_UDP_TRUNC;
 		pkt->flow.sport = uh->source;
 		pkt->flow.dport = uh->dest;
-		return LB_CONTINUE;
+		pkt->has_ports = 1;
 	}
-	return LB_PASS_OTHER_L4;
+	return LB_CONTINUE;
 }
 
 static __always_inline int parse_ipv4(void *l3, void *data_end,
@@ -96,14 +102,16 @@ static __always_inline int parse_ipv4(void *l3, void *data_end,
 	tot = bpf_ntohs(iph->tot_len);
 	if (tot < hlen || l3 + tot > data_end)
 		return LB_DROP_IP_LEN;
-	if (iph->frag_off & bpf_htons(LB_IP_MF | LB_IP_OFFSET))
-		return LB_PASS_FRAGMENT;
 
 	pkt->l3_len = tot;
 	pkt->tos = iph->tos;
 	pkt->flow.family = LB_FAMILY_IPV4;
 	pkt->flow.src[0] = iph->saddr;
 	pkt->flow.dst[0] = iph->daddr;
+	if (iph->frag_off & bpf_htons(LB_IP_MF | LB_IP_OFFSET)) {
+		pkt->fragment = 1;
+		return LB_CONTINUE;
+	}
 	return parse_l4(l3 + hlen, data_end, tot - hlen, iph->protocol, pkt);
 }
 
@@ -128,6 +136,11 @@ static __always_inline int parse_ipv6(void *l3, void *data_end,
 	if (l3 + len > data_end)
 		return LB_DROP_IP_LEN;
 
+	pkt->l3_len = len;
+	pkt->tos = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
+	pkt->flow.family = LB_FAMILY_IPV6;
+	__builtin_memcpy(pkt->flow.src, &ip6->saddr, sizeof(pkt->flow.src));
+	__builtin_memcpy(pkt->flow.dst, &ip6->daddr, sizeof(pkt->flow.dst));
 	nexthdr = ip6->nexthdr;
 #pragma unroll
 	for (int i = 0; i < LB_IPV6_EXT_MAX; i++) {
@@ -140,16 +153,12 @@ static __always_inline int parse_ipv6(void *l3, void *data_end,
 		nexthdr = oh->nexthdr;
 		off += (oh->hdrlen + 1) * 8;
 	}
-	if (nexthdr == IPPROTO_FRAGMENT)
-		return LB_PASS_FRAGMENT;
+	if (nexthdr == IPPROTO_FRAGMENT) {
+		pkt->fragment = 1;
+		return LB_CONTINUE;
+	}
 	if (off > len)
 		return LB_DROP_IP_LEN;
-
-	pkt->l3_len = len;
-	pkt->tos = (ip6->priority << 4) | (ip6->flow_lbl[0] >> 4);
-	pkt->flow.family = LB_FAMILY_IPV6;
-	__builtin_memcpy(pkt->flow.src, &ip6->saddr, sizeof(pkt->flow.src));
-	__builtin_memcpy(pkt->flow.dst, &ip6->daddr, sizeof(pkt->flow.dst));
 	return parse_l4(l3 + off, data_end, len - off, nexthdr, pkt);
 }
 

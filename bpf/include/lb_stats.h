@@ -19,16 +19,16 @@ static __always_inline __u64 frame_len(const struct xdp_md *ctx)
 	return data_end - data;
 }
 
-/* Count the exit and return its action: LB_PASS_* precede LB_DROP_* in
- * enum lb_reason, so the reason alone decides PASS or DROP. */
-static __always_inline int lb_exit(struct xdp_md *ctx, enum lb_reason reason)
+/* Count the exit of a frame of bytes (as received) and return its action:
+ * LB_PASS_* precede LB_DROP_* in enum lb_reason, so the reason alone decides. */
+static __always_inline int lb_exit(enum lb_reason reason, __u64 bytes)
 {
 	__u32 key = reason;
 	struct lb_counter *c = bpf_map_lookup_elem(&lb_reason_stats, &key);
 
 	if (c) {
 		c->packets++;
-		c->bytes += frame_len(ctx);
+		c->bytes += bytes;
 	}
 	return reason < LB_DROP_ETH_TRUNC ? XDP_PASS : XDP_DROP;
 }

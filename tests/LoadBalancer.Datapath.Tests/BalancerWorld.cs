@@ -33,11 +33,12 @@ public sealed class BalancerWorld : IDisposable
         _ns = Netns.Create(name);
         try
         {
-            _thread = new NetnsThread(_ns.Path);
+            // One CPU for every run: per-CPU state (the next-hop cache) then behaves deterministically.
+            _thread = new NetnsThread(_ns.Path, cpu: 0);
             Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
             _planner = new DataplanePlanner(Spec.Node);
             Synchronizer = new DataplaneSynchronizer(Balancer);
-            Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+            Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
         }
         catch
         {
@@ -58,7 +59,7 @@ public sealed class BalancerWorld : IDisposable
     public void Apply(BalancerConfig config)
     {
         Spec = ConfigValidator.Validate(config);
-        Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+        Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
     }
 
     /// <summary>One BPF_PROG_TEST_RUN inside the world's namespace.</summary>
@@ -71,7 +72,7 @@ public sealed class BalancerWorld : IDisposable
     /// <summary>The backend the current ring gives <paramref name="flow"/> of <paramref name="vip"/>.</summary>
     public IPAddress RingBackend(VipKey vip, FlowTuple flow)
     {
-        var plan = Synchronizer.Applied;
+        var plan = Synchronizer.Applied!;
         var ring = plan.Rings[plan.Vips[vip]];
         var id = ring[FlowHash.Slot(flow, Spec.Node.HashSeed, Spec.Node.RingSize)];
         return plan.BackendAddress(id);
@@ -79,7 +80,7 @@ public sealed class BalancerWorld : IDisposable
 
     /// <summary>The backend id the current plan gives <paramref name="address"/> within <paramref name="vip"/>.</summary>
     public uint BackendId(VipKey vip, IPAddress address)
-        => Synchronizer.Applied.Backends.Single(b => b.Value == new BackendRef(vip, address)).Key;
+        => Synchronizer.Applied!.Backends.Single(b => b.Value == new BackendRef(vip, address)).Key;
 
     /// <summary>Per-CPU counters summed, for before/after comparisons.</summary>
     public CounterSnapshot Counters()
@@ -89,8 +90,8 @@ public sealed class BalancerWorld : IDisposable
         {
             reasons[(LbReason)r] = Balancer.ReasonStats.Lookup(r).Aggregate(0UL, (sum, c) => sum + c.Packets);
         }
-        var vips = Synchronizer.Applied.Vips.ToDictionary(v => v.Key, v => Sum(Balancer.VipStats.Lookup(v.Value)));
-        var reals = Synchronizer.Applied.Backends.ToDictionary(b => b.Key, b => Sum(Balancer.RealStats.Lookup(b.Key)));
+        var vips = Synchronizer.Applied!.Vips.ToDictionary(v => v.Key, v => Sum(Balancer.VipStats.Lookup(v.Value)));
+        var reals = Synchronizer.Applied!.Backends.ToDictionary(b => b.Key, b => Sum(Balancer.RealStats.Lookup(b.Key)));
         return new CounterSnapshot(reasons, vips, reals);
     }
 

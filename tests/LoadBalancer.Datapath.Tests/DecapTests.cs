@@ -1,7 +1,10 @@
 using System.Net;
 using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
 using LoadBalancer.Bpf.Objects;
 using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Config;
 using LoadBalancer.Testing;
 using Xunit;
 
@@ -50,6 +53,46 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
         Assert.Equal(XdpAction.Pass, action);
         Assert.True(frame.AsSpan().SequenceEqual(output), Hex.Diff(frame, output));
         Assert.Equal(before[LbDecapReason.PassOther] + 1, Counts()[LbDecapReason.PassOther]);
+    }
+
+    [Fact]
+    public void TunnelPacketFromOutsideTheBalancersPrefixes_IsDropped()
+    {
+        var inner = Packet.IpTcp(IPAddress.Parse("203.0.113.9"), StandardConfig.Vip4, 4444, 80, Packet.TcpSyn);
+        var outer = Packet.Ipv4(IPAddress.Parse("192.0.2.66"), IPAddress.Parse("10.1.0.1"), Packet.ProtoIpip, inner);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, outer);
+        var before = Counts();
+        Assert.Equal(XdpAction.Drop, _decap.Program.TestRun(frame).Action);
+        Assert.Equal(before[LbDecapReason.DropForeign] + 1, Counts()[LbDecapReason.DropForeign]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CongestionMarkOnTheOuterHeader_IsCopiedToAnEcnCapableInnerPacket(bool ipv6)
+    {
+        // Inner ECT(0); outer marked CE by a router on the way (RFC 6040).
+        var client = ipv6 ? IPAddress.Parse("2001:db8:c::9") : IPAddress.Parse("198.51.100.9");
+        var vip = ipv6 ? StandardConfig.Vip6 : StandardConfig.Vip4;
+        var tcp = Packet.Tcp(client, vip, 4445, 80, Packet.TcpAck);
+        byte[] inner = ipv6 ? Packet.Ipv6(client, vip, Packet.ProtoTcp, tcp, trafficClass: 0x02) : Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x02);
+        var outer = Packet.Ipv4(IPAddress.Parse("172.16.3.4"), IPAddress.Parse("10.1.0.1"), ipv6 ? Packet.ProtoIpv6 : Packet.ProtoIpip, inner, tos: 0x03);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, outer);
+
+        var (action, output) = _decap.Program.TestRun(frame);
+
+        Assert.Equal(XdpAction.Pass, action);
+        byte[] marked = ipv6 ? Packet.Ipv6(client, vip, Packet.ProtoTcp, tcp, trafficClass: 0x03) : Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x03);
+        var expected = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(marked), marked);
+        Assert.True(expected.AsSpan().SequenceEqual(output), Hex.Diff(expected, output));
+    }
+
+    [Fact]
+    public void CompiledInConfig_AcceptsTheBalancersDefaultOuterSources()
+    {
+        var defaults = ConfigValidator.Validate(new BalancerConfig { Vips = [] }).Node;
+        Assert.True(BytewiseComparer<LbDecapConfig>.Instance.Equals(DecapConfigFactory.Create(defaults), DecapObject.DefaultConfig()),
+            "decap.bpf.o's built-in outer source prefixes differ from NodeConfig's defaults");
     }
 
     [Fact]

@@ -49,19 +49,26 @@ public static class FixtureTable
         // Not for a VIP: passed untouched.
         Pass("non-vip ipv4 tcp", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, NotVip4, NextPort(), 80, Packet.TcpSyn))),
         Pass("non-vip address sharing the vip's filter bit", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, FilterTwinOf(Vip4), NextPort(), 80, Packet.TcpSyn))),
-        Pass("vip address, other port", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, Vip4, NextPort(), 8080, Packet.TcpSyn))),
-        Pass("vip address and port, other protocol", LbReason.PassNotVip, Eth(Packet.IpUdp(Client4, Vip4, NextPort(), 80, "x"u8))),
-        Pass("wildcard vip, other protocol", LbReason.PassNotVip, Eth(Packet.IpUdp(Client4, Wild4, NextPort(), 12345, "x"u8))),
         Pass("non-vip ipv6 udp", LbReason.PassNotVip, Eth(Packet.IpUdp(Client6, NotVip6, NextPort(), 53, "x"u8))),
+        Pass("icmp echo to a non-vip address", LbReason.PassNotVip, Eth(Packet.Ipv4(Client4, NotVip4, Packet.ProtoIcmp, [8, 0, 0xf7, 0xff, 0, 0, 0, 0]))),
+        Pass("ospf to a non-vip address", LbReason.PassNotVip, Eth(Packet.Ipv4(Client4, IPAddress.Parse("224.0.0.5"), 89, new byte[24]))),
+        Pass("ipv4 fragment to a non-vip address", LbReason.PassNotVip, Eth(Packet.Ipv4(Client4, NotVip4, Packet.ProtoUdp, new byte[16], fragment: 0x2000, id: 3))),
+        Pass("ipv6 fragment to a non-vip address", LbReason.PassNotVip, Eth(Packet.Ipv6(Client6, NotVip6, 44, [Packet.ProtoUdp, 0, 0, 1, 0, 0, 0, 4, .. new byte[16]]))),
         Pass("vlan-tagged non-vip", LbReason.PassNotVip, Eth(Packet.IpTcp(Client4, NotVip4, NextPort(), 22, Packet.TcpSyn), vlan: 7)),
         Pass("arp request", LbReason.PassNotIp, Packet.Ethernet([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], BalancerWorld.ClientMac, Packet.EtherTypeArp, Arp())),
         Pass("lldp ethertype", LbReason.PassNotIp, Packet.Ethernet([0x01, 0x80, 0xc2, 0, 0, 0x0e], BalancerWorld.ClientMac, 0x88cc, new byte[46])),
         Pass("qinq double tag", LbReason.PassNotIp, Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeVlan, [0x00, 0x0a, 0x08, 0x00, .. Packet.IpTcp(Client4, Vip4, NextPort(), 80, Packet.TcpSyn)], vlanTci: 5)),
-        Pass("icmp echo to vip", LbReason.PassOtherL4, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoIcmp, [8, 0, 0xf7, 0xff, 0, 0, 0, 0]))),
-        Pass("icmpv6 echo to vip", LbReason.PassOtherL4, Eth(Packet.Ipv6(Client6, Vip6, 58, [128, 0, 0, 0, 0, 1, 0, 1]))),
-        Pass("ipv4 first fragment to vip", LbReason.PassFragment, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoTcp, Packet.Tcp(Client4, Vip4, NextPort(), 80, Packet.TcpSyn), fragment: 0x2000, id: 7))),
-        Pass("ipv4 later fragment to vip", LbReason.PassFragment, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoTcp, new byte[16], fragment: 0x0003, id: 7))),
-        Pass("ipv6 fragment header to vip", LbReason.PassFragment, Eth(Packet.Ipv6(Client6, Vip6, 44, [Packet.ProtoTcp, 0, 0, 1, 0, 0, 0, 9, .. Packet.Tcp(Client6, Vip6, NextPort(), 443, Packet.TcpSyn)]))),
+
+        // For a VIP address but no VIP: dropped, not passed to a kernel that would route it back out.
+        Drop("vip address, other port", LbReason.DropVipUnserved, Eth(Packet.IpTcp(Client4, Vip4, NextPort(), 8080, Packet.TcpSyn))),
+        Drop("vip address and port, other protocol", LbReason.DropVipUnserved, Eth(Packet.IpUdp(Client4, Vip4, NextPort(), 80, "x"u8))),
+        Drop("wildcard vip, other protocol", LbReason.DropVipUnserved, Eth(Packet.IpUdp(Client4, Wild4, NextPort(), 12345, "x"u8))),
+        Drop("ipv6 vip address, other port", LbReason.DropVipUnserved, Eth(Packet.IpTcp(Client6, Vip6, NextPort(), 22, Packet.TcpSyn))),
+        Drop("icmp echo to vip", LbReason.DropVipUnserved, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoIcmp, [8, 0, 0xf7, 0xff, 0, 0, 0, 0]))),
+        Drop("icmpv6 echo to vip", LbReason.DropVipUnserved, Eth(Packet.Ipv6(Client6, Vip6, 58, [128, 0, 0, 0, 0, 1, 0, 1]))),
+        Drop("ipv4 first fragment to vip", LbReason.DropVipFragment, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoTcp, Packet.Tcp(Client4, Vip4, NextPort(), 80, Packet.TcpSyn), fragment: 0x2000, id: 7))),
+        Drop("ipv4 later fragment to vip", LbReason.DropVipFragment, Eth(Packet.Ipv4(Client4, Vip4, Packet.ProtoTcp, new byte[16], fragment: 0x0003, id: 7))),
+        Drop("ipv6 fragment header to vip", LbReason.DropVipFragment, Eth(Packet.Ipv6(Client6, Vip6, 44, [Packet.ProtoTcp, 0, 0, 1, 0, 0, 0, 9, .. Packet.Tcp(Client6, Vip6, NextPort(), 443, Packet.TcpSyn)]))),
 
         // Malformed: dropped, each with its reason.
         // (A frame under 14 bytes cannot be tested: BPF_PROG_TEST_RUN refuses it with EINVAL.)

@@ -87,7 +87,7 @@ public sealed class FlowTableTests : IDisposable
         };
         Assert.True(_world.Balancer.Flows.TryLookup(key, out var entry), "no lb_flows entry for the SYN's 5-tuple");
         Assert.Equal(_world.BackendId(s_tcp, backend), entry.RealId);
-        Assert.Equal(_world.Synchronizer.Applied.Vips[s_tcp], entry.VipId);
+        Assert.Equal(_world.Synchronizer.Applied!.Vips[s_tcp], entry.VipId);
         var now = (ulong)MonotonicCoarse.Now.Ticks * 100;
         Assert.InRange(entry.AtimeNs, now - 2_000_000_000, now + 2_000_000_000);
     }
@@ -123,21 +123,28 @@ public sealed class FlowTableTests : IDisposable
         Assert.NotEmpty(moved);
 
         Assert.All(moved, f => Assert.Equal(pinned[f], Send(f, 0)));
-        Thread.Sleep(TimeSpan.FromSeconds(2.2)); // udp_idle_timeout is 1s; the coarse clock ticks every few ms
+        Thread.Sleep(TimeSpan.FromSeconds(3.5)); // udp_idle_timeout is 2s; the coarse clock ticks every few ms
         Assert.All(moved, f => Assert.Equal(_world.RingBackend(s_udp, f), Send(f, 0)));
     }
 
     [Fact]
     public void PinnedFlow_OfARemovedVip_IsNoLongerForwarded()
     {
-        var flow = Flow(s_udp, 26000);
-        Send(flow, 0);
+        var udp = Flow(s_udp, 26000);
+        var tcp = Flow(s_tcp, 26001);
+        Send(udp, 0);
+        Send(tcp, Packet.TcpSyn);
 
-        _world.Apply(new BalancerConfig { Node = Config([], []).Node, Vips = [StandardConfig.Vip(s_tcp, "10.1.0.1", "10.1.0.2", "10.1.0.3")] });
+        // The UDP VIP goes; its address stays a VIP address (TCP): its packets are dropped as unserved.
+        _world.Apply(Config(["10.1.0.1", "10.1.0.2", "10.1.0.3"], []));
         var before = _world.Counters();
-        var (action, _) = _world.Run(Frame(flow, 0));
+        Assert.Equal(XdpAction.Drop, _world.Run(Frame(udp, 0)).Action);
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropVipUnserved] = 1 }, _world.Counters().ReasonDeltas(before));
 
-        Assert.Equal(XdpAction.Pass, action);
+        // Every VIP of the address goes: its packets are no longer ours and pass untouched.
+        _world.Apply(new BalancerConfig { Node = Config([], []).Node, Vips = [] });
+        before = _world.Counters();
+        Assert.Equal(XdpAction.Pass, _world.Run(Frame(tcp, Packet.TcpAck)).Action);
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassNotVip] = 1 }, _world.Counters().ReasonDeltas(before));
     }
 
@@ -161,7 +168,7 @@ public sealed class FlowTableTests : IDisposable
 
     private static BalancerConfig Config(string[] tcpBackends, string[] udpBackends) => new()
     {
-        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 8192, UdpIdleTimeout = "1s", MaxVips = 16, MaxBackends = 64 },
+        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 8192, UdpIdleTimeout = "2s", MaxVips = 16, MaxBackends = 64 },
         Vips = [.. new[] { (s_tcp, tcpBackends), (s_udp, udpBackends) }.Where(v => v.Item2.Length > 0).Select(v => StandardConfig.Vip(v.Item1, v.Item2))],
     };
 

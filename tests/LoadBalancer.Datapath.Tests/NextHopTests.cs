@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
@@ -30,6 +31,7 @@ public sealed partial class NextHopTests : IDisposable
     private static readonly VipKey s_noNeighbour = new(IPAddress.Parse("10.100.0.3"), 80, L4Protocol.Tcp);
     private static readonly VipKey s_noRoute = new(IPAddress.Parse("10.100.0.4"), 80, L4Protocol.Tcp);
     private static readonly VipKey s_ipv6 = new(IPAddress.Parse("fd00:100::1"), 443, L4Protocol.Tcp);
+    private static readonly VipKey s_blackhole = new(IPAddress.Parse("10.100.0.5"), 80, L4Protocol.Tcp);
     private readonly BalancerWorld _world;
     private readonly int _ingress;
 
@@ -45,9 +47,19 @@ public sealed partial class NextHopTests : IDisposable
                 StandardConfig.Vip(s_noNeighbour, "10.1.0.2"),
                 StandardConfig.Vip(s_noRoute, "10.9.0.1"),
                 StandardConfig.Vip(s_ipv6, "fd00:1::1"),
+                StandardConfig.Vip(s_blackhole, "10.8.0.1"),
             ],
         }, "nexthop");
-        var ns = _world.Namespace;
+        _ingress = BuildDevices(_world.Namespace);
+    }
+
+    /// <summary>
+    /// nh-a (ingress, 10.1.0.254/24, fd00:1::fe/64) with permanent neighbours 10.1.0.1 and fd00:1::1,
+    /// nh-c (10.2.0.254/24) with neighbour 10.2.0.7, a blackhole route for 10.8.0.0/24, forwarding on.
+    /// Returns nh-a's ifindex.
+    /// </summary>
+    public static int BuildDevices(Netns ns)
+    {
         ns.Exec("ip", "link", "add", "nh-a", "address", "02:00:00:00:0a:01", "type", "veth", "peer", "name", "nh-b");
         ns.Exec("ip", "link", "add", "nh-c", "address", "02:00:00:00:0c:01", "type", "veth", "peer", "name", "nh-d");
         foreach (var dev in new[] { "nh-a", "nh-b", "nh-c", "nh-d" })
@@ -57,11 +69,12 @@ public sealed partial class NextHopTests : IDisposable
         ns.Exec("ip", "addr", "add", "10.1.0.254/24", "dev", "nh-a");
         ns.Exec("ip", "addr", "add", "10.2.0.254/24", "dev", "nh-c");
         ns.Exec("ip", "-6", "addr", "add", "fd00:1::fe/64", "dev", "nh-a", "nodad");
+        ns.Exec("ip", "route", "add", "blackhole", "10.8.0.0/24");
         ns.Exec("sysctl", "-qw", "net.ipv4.conf.all.forwarding=1", "net.ipv6.conf.all.forwarding=1");
         ns.Exec("ip", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:01:01", "dev", "nh-a", "nud", "permanent");
         ns.Exec("ip", "neigh", "replace", "10.2.0.7", "lladdr", "02:00:00:00:02:07", "dev", "nh-c", "nud", "permanent");
         ns.Exec("ip", "-6", "neigh", "replace", "fd00:1::1", "lladdr", "02:00:00:00:01:11", "dev", "nh-a", "nud", "permanent");
-        _ingress = Ifindex(ns, "nh-a");
+        return Ifindex(ns, "nh-a");
     }
 
     public void Dispose() => _world.Dispose();
@@ -76,12 +89,48 @@ public sealed partial class NextHopTests : IDisposable
     }
 
     [Fact]
-    public void BackendBehindAnotherDevice_IsRedirected_WithThatDevicesMac()
+    public void BackendBehindATxPort_IsRedirected_WithThatDevicesMac()
     {
+        _world.InNamespace(() =>
+        {
+            RedirectPorts.Set(_world.Balancer, [NetDevice.IndexOf("nh-c")]);
+            return 0;
+        });
         var (frame, flow) = Frame(s_otherDevice, s_client, 26001);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Redirect, action);
         AssertBytes(Expected(frame, flow, "10.2.0.7", s_farBackendMac, s_otherMac), output);
+    }
+
+    [Fact]
+    public void BackendBehindADeviceNotInTxPorts_GoesThroughTheKernel()
+    {
+        var (frame, flow) = Frame(s_otherDevice, s_client, 26011);
+        var before = _world.Counters();
+        var (action, output) = _world.Run(frame, _ingress);
+        Assert.Equal(XdpAction.Pass, action);
+        AssertBytes(Expected(frame, flow, "10.2.0.7", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassKernelFwd] = 1 }, _world.Counters().ReasonDeltas(before));
+    }
+
+    [Fact]
+    public void TaggedFrame_WithoutFallbackMac_GoesThroughTheKernel_TagKept()
+    {
+        var flow = new FlowTuple(s_client, 26012, s_sameDevice.Address, s_sameDevice.Port, s_sameDevice.Protocol);
+        var ip = Packet.IpTcp(s_client, s_sameDevice.Address, 26012, 80, Packet.TcpSyn);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, ip, vlanTci: 42);
+        var (action, output) = _world.Run(frame, _ingress);
+        Assert.Equal(XdpAction.Pass, action);
+        AssertBytes(Expected(frame, flow, "10.1.0.1", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
+    }
+
+    [Fact]
+    public void BlackholeRoute_IsDroppedAsNoRoute()
+    {
+        var (frame, _) = Frame(s_blackhole, s_client, 26013);
+        var before = _world.Counters();
+        Assert.Equal(XdpAction.Drop, _world.Run(frame, _ingress).Action);
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropNoRoute] = 1 }, _world.Counters().ReasonDeltas(before));
     }
 
     [Fact]
@@ -104,7 +153,8 @@ public sealed partial class NextHopTests : IDisposable
         var dmac = cached[0].Dmac;
         Assert.Equal(s_backendMac, ((ReadOnlySpan<byte>)dmac).ToArray());
         Assert.Equal(1500, cached[0].Mtu);
-        Assert.Equal(0u, cached[0].Ifindex);
+        Assert.Equal((uint)_ingress, cached[0].Ifindex);
+        Assert.Equal((uint)_ingress, cached[0].IngressIfindex);
 
         _world.Namespace.Exec("ip", "neigh", "replace", "10.1.0.1", "lladdr", "02:00:00:00:01:99", "dev", "nh-a", "nud", "permanent");
         var (_, stillCached) = _world.Run(frame, _ingress);
@@ -125,7 +175,7 @@ public sealed partial class NextHopTests : IDisposable
         var after = _world.Counters();
         Assert.Equal(XdpAction.Pass, action);
         AssertBytes(Expected(frame, flow, "10.1.0.2", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
-        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassNoNeigh] = 1 }, after.ReasonDeltas(before));
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassKernelFwd] = 1 }, after.ReasonDeltas(before));
         Assert.Equal(1UL, after.VipDelta(before, s_noNeighbour).Packets);
     }
 
@@ -151,7 +201,7 @@ public sealed partial class NextHopTests : IDisposable
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropFragNeeded] = 1 }, _world.Counters().ReasonDeltas(before));
     }
 
-    private (byte[] Frame, FlowTuple Flow) Frame(VipKey vip, IPAddress client, ushort port, int payload = 0)
+    internal static (byte[] Frame, FlowTuple Flow) Frame(VipKey vip, IPAddress client, ushort port, int payload = 0)
     {
         var flow = new FlowTuple(client, port, vip.Address, vip.Port, vip.Protocol);
         var ip = Packet.IpTcp(client, vip.Address, port, vip.Port, Packet.TcpSyn, new byte[payload]);
@@ -163,7 +213,7 @@ public sealed partial class NextHopTests : IDisposable
 
     private static void AssertBytes(byte[] expected, byte[] actual) => Assert.True(expected.AsSpan().SequenceEqual(actual), Hex.Diff(expected, actual));
 
-    private static int Ifindex(Netns ns, string device)
+    internal static int Ifindex(Netns ns, string device)
         => int.Parse(IfindexPattern().Match(ns.Exec("ip", "-o", "link", "show", "dev", device)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^(\d+):")]

@@ -28,7 +28,7 @@ public sealed class BalancerNode : IDisposable
         Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
         _planner = new DataplanePlanner(Spec.Node);
         Synchronizer = new DataplaneSynchronizer(Balancer);
-        Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+        Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
         _link = _lbThread.Run(() => XdpLink.Attach(Balancer.Program, NetDevice.IndexOf(Spec.Node.Interface)));
     }
 
@@ -41,19 +41,19 @@ public sealed class BalancerNode : IDisposable
     public void Apply(BalancerConfig config)
     {
         Spec = ConfigValidator.Validate(config);
-        Synchronizer.Apply(_planner.Plan(Spec, DateTimeOffset.UtcNow));
+        Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
     }
 
     /// <summary>The backend address the current ring gives <paramref name="flow"/>.</summary>
     public System.Net.IPAddress RingBackend(VipKey vip, FlowTuple flow)
     {
-        var plan = Synchronizer.Applied;
+        var plan = Synchronizer.Applied!;
         return plan.BackendAddress(plan.Rings[plan.Vips[vip]][FlowHash.Slot(flow, Spec.Node.HashSeed, Spec.Node.RingSize)]);
     }
 
     public ulong ReasonCount(LbReason reason) => Balancer.ReasonStats.Lookup((uint)reason).Aggregate(0UL, (s, c) => s + c.Packets);
 
-    public ulong VipPackets(VipKey vip) => Balancer.VipStats.Lookup(Synchronizer.Applied.Vips[vip]).Aggregate(0UL, (s, c) => s + c.Packets);
+    public ulong VipPackets(VipKey vip) => Balancer.VipStats.Lookup(Synchronizer.Applied!.Vips[vip]).Aggregate(0UL, (s, c) => s + c.Packets);
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,8 +16,8 @@ public sealed class ClientNet : IDisposable
 
     public ClientNet(Topology topology) => _thread = new NetnsThread(topology.NamespacePath("cl"));
 
-    /// <summary>An HTTP client whose connections start in the client namespace; <paramref name="localPorts"/> collects each connection's source port.</summary>
-    public HttpClient Http(ConcurrentBag<int>? localPorts = null)
+    /// <summary>An HTTP client whose connections start in the client namespace; <paramref name="connected"/> hears each connection's source port.</summary>
+    public HttpClient Http(Action<int>? connected = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -30,7 +29,7 @@ public sealed class ClientNet : IDisposable
                 try
                 {
                     await socket.ConnectAsync(context.DnsEndPoint, cancel);
-                    localPorts?.Add(((IPEndPoint)socket.LocalEndPoint!).Port);
+                    connected?.Invoke(((IPEndPoint)socket.LocalEndPoint!).Port);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch

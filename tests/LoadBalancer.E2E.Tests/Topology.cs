@@ -17,10 +17,12 @@ public sealed class Topology : IDisposable
     public const int HttpPort = 80;
     public const int UdpPort = 5353;
 
+    private static int s_count;
+
     public Topology(int backends)
     {
         TestEnvironment.RequireRootAndBpffs();
-        Prefix = $"{TestEnvironment.RunPrefix}-e";
+        Prefix = $"{TestEnvironment.RunPrefix}-e{Interlocked.Increment(ref s_count)}";
         Backends = backends;
         Script("up", Prefix, backends.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -6,15 +6,16 @@ namespace LoadBalancer.Testing;
 /// <summary>
 /// A dedicated OS thread that has joined a network namespace (setns), so code run on it resolves
 /// ifindexes, attaches XDP, creates sockets and does BPF_PROG_TEST_RUN FIB lookups there. Sockets
-/// created on it stay in that namespace when used from other threads.
+/// created on it stay in that namespace when used from other threads. Pinned to a CPU, it also
+/// always sees the same slot of per-CPU maps.
 /// </summary>
-public sealed class NetnsThread : IDisposable
+public sealed partial class NetnsThread : IDisposable
 {
     private readonly BlockingCollection<Action> _work = [];
     private readonly Thread _thread;
 
-    /// <summary>Starts a thread inside the namespace bound at <paramref name="nsPath"/>.</summary>
-    public NetnsThread(string nsPath)
+    /// <summary>Starts a thread inside the namespace bound at <paramref name="nsPath"/>, pinned to <paramref name="cpu"/> if given.</summary>
+    public NetnsThread(string nsPath, int? cpu = null)
     {
         var joined = new TaskCompletionSource();
         _thread = new Thread(() =>
@@ -22,6 +23,10 @@ public sealed class NetnsThread : IDisposable
             try
             {
                 Join(nsPath);
+                if (cpu is { } c)
+                {
+                    Pin(c);
+                }
                 joined.SetResult();
             }
             catch (Exception e)
@@ -71,6 +76,18 @@ public sealed class NetnsThread : IDisposable
         _thread.Join();
         _work.Dispose();
     }
+
+    private static void Pin(int cpu)
+    {
+        var mask = 1UL << cpu;
+        if (sched_setaffinity(0, sizeof(ulong), ref mask) != 0)
+        {
+            throw new InvalidOperationException($"sched_setaffinity(cpu {cpu}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int sched_setaffinity(int pid, nuint size, ref ulong mask);
 
     private static void Join(string nsPath)
     {

@@ -30,8 +30,8 @@ public static class PacketBench
         using var baseline = BaselineObject.Load();
         using var balancer = BalancerObject.Load(LoadConfigFactory.Create(spec.Node), LoadConfigFactory.Sizes(spec.Node));
         var synchronizer = new DataplaneSynchronizer(balancer);
-        synchronizer.Apply(new DataplanePlanner(spec.Node).Plan(spec, DateTimeOffset.UtcNow));
-        var vipId = synchronizer.Applied.Vips.Values.Single();
+        synchronizer.Apply(new DataplanePlanner(spec.Node).Plan(spec, Monotonic.Now));
+        var vipId = synchronizer.Applied!.Vips.Values.Single();
 
         // A namespace of our own: no routes, so every FIB lookup takes the fallback MAC, as in the fixtures.
         using var ns = Netns.Create("bench");

@@ -16,6 +16,9 @@ public enum LbDecapReason : uint
     /// <summary>Tunnel packet too short for its headers.</summary>
     DropTrunc,
 
+    /// <summary>Tunnel packet from outside the balancers' outer source prefixes.</summary>
+    DropForeign,
+
     /// <summary>LB_DECAP_REASON_COUNT: the number of exits.</summary>
     [BpfName("LB_DECAP_REASON_COUNT")]
     Count,

@@ -10,8 +10,11 @@ public struct LbNexthop
     /// <summary>CLOCK_MONOTONIC_COARSE (ns) after which the entry is resolved again; 0 = empty.</summary>
     public ulong ExpiresNs;
 
-    /// <summary>Egress device; 0 = the ingress device (XDP_TX).</summary>
+    /// <summary>Egress device: XDP_TX when it is the ingress device.</summary>
     public uint Ifindex;
+
+    /// <summary>The device the entry was resolved for.</summary>
+    public uint IngressIfindex;
 
     /// <summary>Largest outer L3 length; 0 = unchecked.</summary>
     public ushort Mtu;
@@ -23,5 +26,5 @@ public struct LbNexthop
     public MacBytes Smac;
 
     /// <summary>Zero.</summary>
-    public Pad6 Pad;
+    public Pad2 Pad;
 }

@@ -10,17 +10,11 @@ public enum LbReason : uint
     /// <summary>ARP, LLDP, QinQ, any non-IP ethertype.</summary>
     PassNotIp = 0,
 
-    /// <summary>IP traffic for an address:port that is no VIP.</summary>
+    /// <summary>IP traffic for an address that is no VIP.</summary>
     PassNotVip,
 
-    /// <summary>IPv4/IPv6 fragment: no ports to hash on.</summary>
-    PassFragment,
-
-    /// <summary>Neither TCP nor UDP.</summary>
-    PassOtherL4,
-
-    /// <summary>Encapsulated, next hop unresolved: the kernel forwards it and resolves the neighbour.</summary>
-    PassNoNeigh,
+    /// <summary>Encapsulated, then handed to the kernel to forward (unresolved neighbour, tagged frame without fallback MAC, egress device not in lb_tx_ports).</summary>
+    PassKernelFwd,
 
     /// <summary>Shorter than an Ethernet (+ VLAN) header.</summary>
     DropEthTrunc,
@@ -43,10 +37,16 @@ public enum LbReason : uint
     /// <summary>UDP header cut short.</summary>
     DropUdpTrunc,
 
+    /// <summary>IP fragment for a VIP address.</summary>
+    DropVipFragment,
+
+    /// <summary>VIP address, but no VIP for this protocol and port (ICMP included).</summary>
+    DropVipUnserved,
+
     /// <summary>The VIP has no ring or the slot names no backend.</summary>
     DropNoReal,
 
-    /// <summary>No route to the backend and no fallback MAC.</summary>
+    /// <summary>No usable route to the backend (none and no fallback MAC, or blackhole/unreachable/prohibit).</summary>
     DropNoRoute,
 
     /// <summary>The encapsulated packet exceeds the egress MTU.</summary>

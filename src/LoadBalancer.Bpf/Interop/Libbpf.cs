@@ -47,6 +47,9 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib)]
     internal static partial int bpf_map__fd(nint map);
 
+    [LibraryImport(Lib)]
+    internal static partial void* bpf_map__initial_value(nint map, nuint* size);
+
     // bpf_program
     [LibraryImport(Lib)]
     internal static partial byte* bpf_program__name(nint prog);

@@ -18,10 +18,18 @@ public static unsafe class LibbpfLog
     [UnmanagedCallersOnly]
     private static void OnMessage(int level, byte* message)
     {
-        var text = Marshal.PtrToStringUTF8((nint)message)?.TrimEnd('\n');
-        if (!string.IsNullOrEmpty(text))
+        // An exception must not escape into libbpf's C frames: that would end the process.
+        try
         {
-            s_sink?.Invoke((LibbpfLogLevel)level, text);
+            var text = Marshal.PtrToStringUTF8((nint)message)?.TrimEnd('\n');
+            if (!string.IsNullOrEmpty(text))
+            {
+                s_sink?.Invoke((LibbpfLogLevel)level, text);
+            }
+        }
+        catch (Exception)
+        {
+            // A broken sink loses this message only.
         }
     }
 }

@@ -17,7 +17,12 @@ public sealed unsafe class BpfMap : IDisposable
         Handle = handle;
         var info = default(BpfMapInfo);
         var len = (uint)sizeof(BpfMapInfo);
-        BpfException.ThrowIfNegative(Libbpf.bpf_obj_get_info_by_fd(handle.Fd, &info, &len), "bpf_obj_get_info_by_fd", $"map fd {handle.Fd}");
+        var rc = Libbpf.bpf_obj_get_info_by_fd(handle.Fd, &info, &len);
+        if (rc < 0)
+        {
+            handle.Dispose();
+            throw new BpfException("bpf_obj_get_info_by_fd", $"map fd {handle.Fd}", -rc);
+        }
         Name = Marshal.PtrToStringUTF8((nint)info.Name) ?? "";
         Id = info.Id;
         Type = (BpfMapType)info.Type;

@@ -18,17 +18,33 @@ public sealed class BalancerObject : IDisposable
     private BalancerObject(BpfObject obj, LbConfig config)
     {
         Config = config;
-        ConfigMap = obj.Map(ConfigSection);
-        Program = obj.Program(ProgramName);
-        Vips = new(obj.Map("lb_vips"));
-        VipFilter = new(obj.Map("lb_vip_filter"));
-        Nexthops = new(obj.Map("lb_nexthops"));
-        Reals = new(obj.Map("lb_reals"));
-        Rings = new(obj.Map("lb_rings"));
-        Flows = new(obj.Map("lb_flows"));
-        VipStats = new(obj.Map("lb_vip_stats"));
-        RealStats = new(obj.Map("lb_real_stats"));
-        ReasonStats = new(obj.Map("lb_reason_stats"));
+        var opened = new List<IDisposable>();
+        T Take<T>(T handle)
+            where T : IDisposable
+        {
+            opened.Add(handle);
+            return handle;
+        }
+        try
+        {
+            ConfigMap = Take(obj.Map(ConfigSection));
+            Program = Take(obj.Program(ProgramName));
+            Vips = Take(new BpfMap<LbVipKey, LbVip>(Take(obj.Map("lb_vips"))));
+            VipFilter = Take(new BpfMap<uint, ulong>(Take(obj.Map("lb_vip_filter"))));
+            TxPorts = Take(new BpfMap<uint, uint>(Take(obj.Map("lb_tx_ports"))));
+            Nexthops = Take(new PerCpuMap<uint, LbNexthop>(Take(obj.Map("lb_nexthops"))));
+            Reals = Take(new BpfMap<uint, LbReal>(Take(obj.Map("lb_reals"))));
+            Rings = Take(new MapOfMaps(Take(obj.Map("lb_rings"))));
+            Flows = Take(new BpfMap<LbFlowKey, LbFlow>(Take(obj.Map("lb_flows"))));
+            VipStats = Take(new PerCpuMap<uint, LbStats>(Take(obj.Map("lb_vip_stats"))));
+            RealStats = Take(new PerCpuMap<uint, LbStats>(Take(obj.Map("lb_real_stats"))));
+            ReasonStats = Take(new PerCpuMap<uint, LbCounter>(Take(obj.Map("lb_reason_stats"))));
+        }
+        catch
+        {
+            opened.ForEach(h => h.Dispose());
+            throw;
+        }
     }
 
     /// <summary>The load-time configuration the program was verified with.</summary>
@@ -45,6 +61,9 @@ public sealed class BalancerObject : IDisposable
 
     /// <summary>lb_vip_filter: bitmap word → 64 bits of possible VIP addresses.</summary>
     public BpfMap<uint, ulong> VipFilter { get; }
+
+    /// <summary>lb_tx_ports: devices packets may be redirected to (ifindex → ifindex, in the data plane's namespace).</summary>
+    public BpfMap<uint, uint> TxPorts { get; }
 
     /// <summary>lb_nexthops: backend id → per-CPU cached next hop.</summary>
     public PerCpuMap<uint, LbNexthop> Nexthops { get; }
@@ -99,7 +118,7 @@ public sealed class BalancerObject : IDisposable
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
         ConfigMap.Pin(Path.Combine(directory, "config"));
-        foreach (var map in new[] { Vips.Map, VipFilter.Map, Reals.Map, Rings.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));
         }
@@ -118,6 +137,7 @@ public sealed class BalancerObject : IDisposable
         ConfigMap.Dispose();
         Vips.Dispose();
         VipFilter.Dispose();
+        TxPorts.Dispose();
         Nexthops.Dispose();
         Reals.Dispose();
         Rings.Dispose();

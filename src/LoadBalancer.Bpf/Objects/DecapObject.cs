@@ -22,12 +22,23 @@ public sealed class DecapObject : IDisposable
     /// <summary>lb_decap_stats: <see cref="LbDecapReason"/> → per-CPU counter.</summary>
     public PerCpuMap<uint, LbCounter> Stats { get; }
 
-    /// <summary>Opens and loads the embedded decap.bpf.o.</summary>
-    public static DecapObject Load()
+    /// <summary>Opens and loads the embedded decap.bpf.o, with <paramref name="config"/> or the object's defaults.</summary>
+    public static DecapObject Load(LbDecapConfig? config = null)
     {
         using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Decap), EmbeddedObject.Decap);
+        if (config is { } c)
+        {
+            obj.SetSectionData(".rodata.config", c);
+        }
         obj.Load();
         return new DecapObject(obj);
+    }
+
+    /// <summary>The configuration compiled into decap.bpf.o, which iproute2 loads unchanged.</summary>
+    public static LbDecapConfig DefaultConfig()
+    {
+        using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Decap), EmbeddedObject.Decap);
+        return obj.GetSectionData<LbDecapConfig>(".rodata.config");
     }
 
     /// <inheritdoc/>

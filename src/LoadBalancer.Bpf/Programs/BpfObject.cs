@@ -12,7 +12,8 @@ namespace LoadBalancer.Bpf.Programs;
 /// </summary>
 public sealed unsafe class BpfObject : IDisposable
 {
-    private const int VerifierLogSize = 4 << 20;
+    private const int VerifierLogSize = 16 << 20;
+    private const int ENOSPC = 28;
     private const int VerifierTailLines = 25;
 
     private readonly SafeBpfObjectHandle _handle;
@@ -64,6 +65,19 @@ public sealed unsafe class BpfObject : IDisposable
         }
     }
 
+    /// <summary>The initial content of data section <paramref name="section"/>, as compiled or as set.</summary>
+    public T GetSectionData<T>(string section)
+        where T : unmanaged
+    {
+        nuint size;
+        var data = Libbpf.bpf_map__initial_value(FindMap(section), &size);
+        if (data is null || size != (nuint)sizeof(T))
+        {
+            throw new InvalidOperationException($"{_name}: section {section} holds {size} bytes, {typeof(T).Name} is {sizeof(T)}");
+        }
+        return *(T*)data;
+    }
+
     /// <summary>Creates the maps and loads the programs into the kernel.</summary>
     /// <exception cref="BpfException">The kernel refused; the message carries the verifier's last lines.</exception>
     public void Load()
@@ -80,7 +94,13 @@ public sealed unsafe class BpfObject : IDisposable
             var rc = Libbpf.bpf_object__load(_handle.DangerousGetHandle());
             if (rc < 0)
             {
-                throw new BpfException("bpf_object__load", _name, -rc, LogTail(log));
+                var tail = LogTail(log);
+                if (rc == -ENOSPC && tail is not null)
+                {
+                    // Since 6.4 the kernel keeps the log's tail but reports ENOSPC in place of the real error.
+                    tail += "\n(the verifier log outgrew its buffer; the kernel then reports ENOSPC instead of the verifier's error)";
+                }
+                throw new BpfException("bpf_object__load", _name, -rc, tail);
             }
             _loaded = true;
         }

@@ -16,6 +16,14 @@ public static class AbiConvert
         Family = Ip6Bytes.FamilyOf(vip.Address),
     };
 
+    /// <summary>The lb_vips marker entry of VIP address <paramref name="address"/> (protocol <see cref="LbVipProto.Address"/>, port 0).</summary>
+    public static LbVipKey AddressMarker(IPAddress address) => new()
+    {
+        Addr = Ip6Bytes.From(address),
+        Proto = (byte)LbVipProto.Address,
+        Family = Ip6Bytes.FamilyOf(address),
+    };
+
     /// <summary>The lb_reals value for a backend at <paramref name="address"/>.</summary>
     public static LbReal ToReal(IPAddress address) => new()
     {

@@ -1,90 +1,118 @@
 using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
 using LoadBalancer.Bpf.Objects;
 using LoadBalancer.Core.Planning;
 
 namespace LoadBalancer.ControlPlane.Dataplane;
 
 /// <summary>
-/// Writes the difference between the last applied <see cref="DataplanePlan"/> and a new one into
-/// the balancer's maps, in an order that never lets a packet see a dangling reference: backends
-/// first, then whole rings swapped in (a fresh inner map per changed ring), then the VIP address
-/// filter's new bits and the VIP entries; removals run the other way round.
+/// Writes the difference between what the balancer's maps hold and a new <see cref="DataplanePlan"/>,
+/// in an order that never lets a packet see a dangling reference:
+/// <list type="number">
+/// <item>VIP entries that go away are deleted first (their packets then pass or drop as unserved);</item>
+/// <item>backends are written, then each changed ring is filled in a fresh inner map and swapped in whole;</item>
+/// <item>new VIP-filter bits, address markers and VIP entries follow, pointing only at what exists;</item>
+/// <item>then old markers, rings, backends and filter bits are removed.</item>
+/// </list>
+/// If a write fails, the synchronizer forgets what it believed the maps hold; the next
+/// <see cref="Apply"/> reads them back and converges from there.
 /// </summary>
 public sealed class DataplaneSynchronizer(BalancerObject dataplane)
 {
-    private DataplanePlan _applied = DataplanePlan.Empty;
-    private readonly ulong[] _filter = new ulong[(int)LbVipFilter.Words];
+    private MapState? _state = MapState.Empty;
     private uint[] _slotIndexes = [];
 
-    /// <summary>The plan the maps hold now.</summary>
-    public DataplanePlan Applied => _applied;
+    /// <summary>The plan last applied in full, or null after a failed or not-yet-made apply.</summary>
+    public DataplanePlan? Applied { get; private set; }
 
-    /// <summary>Brings the maps from <see cref="Applied"/> to <paramref name="plan"/>.</summary>
+    /// <summary>Forgets the believed map content, so the next <see cref="Apply"/> reads the maps first (e.g. maps reused from a pin).</summary>
+    public void Resync() => _state = null;
+
+    /// <summary>Brings the maps to <paramref name="plan"/>.</summary>
     public SyncResult Apply(DataplanePlan plan)
     {
-        var old = _applied;
+        try
+        {
+            var old = _state ?? MapState.Read(dataplane);
+            var next = MapState.From(plan);
+            var result = Write(old, next);
+            _state = next;
+            Applied = plan;
+            return result;
+        }
+        catch
+        {
+            _state = null;
+            Applied = null;
+            throw;
+        }
+    }
+
+    private SyncResult Write(MapState old, MapState next)
+    {
         var result = new SyncResult();
 
-        foreach (var (id, backend) in plan.Backends)
+        foreach (var key in old.Vips.Keys.Where(k => k.Proto != (byte)LbVipProto.Address && !next.Vips.ContainsKey(k)).ToList())
         {
-            if (!old.Backends.TryGetValue(id, out var before) || before != backend)
+            dataplane.Vips.Delete(key);
+            result.VipsRemoved++;
+        }
+        foreach (var (id, real) in next.Reals)
+        {
+            if (!old.Reals.TryGetValue(id, out var before) || !SameReal(before, real))
             {
                 dataplane.RealStats.Fill(id, default);
-                dataplane.Reals.Update(id, AbiConvert.ToReal(backend.Address));
+                dataplane.Reals.Update(id, real);
                 result.BackendsWritten++;
             }
         }
-        foreach (var (vipId, ring) in plan.Rings)
+        foreach (var (vipId, ring) in next.Rings)
         {
-            if (!old.Rings.TryGetValue(vipId, out var before) || !before.AsSpan().SequenceEqual(ring))
+            if (!old.Rings.TryGetValue(vipId, out var before) || before is null || !before.AsSpan().SequenceEqual(ring!))
             {
-                SwapRing(vipId, ring);
+                SwapRing(vipId, ring!);
                 result.RingsSwapped++;
             }
         }
-        var filter = VipFilter.Build(plan.Vips.Keys.Select(v => v.Address));
-        WriteFilter([.. filter.Zip(_filter, (a, b) => a | b)]);
-        foreach (var (vip, id) in plan.Vips)
+        WriteFilter(old.Filter, [.. next.Filter.Zip(old.Filter, (a, b) => a | b)]);
+        foreach (var (key, id) in next.Vips)
         {
-            if (!old.Vips.TryGetValue(vip, out var before) || before != id)
+            if (old.Vips.TryGetValue(key, out var before) && before == id)
             {
-                if (!old.Vips.ContainsKey(vip))
-                {
-                    dataplane.VipStats.Fill(id, default);
-                }
-                dataplane.Vips.Update(vip.ToAbi(), new LbVip { Id = id });
+                continue;
+            }
+            if (key.Proto != (byte)LbVipProto.Address)
+            {
+                dataplane.VipStats.Fill(id, default);
                 result.VipsWritten++;
             }
+            dataplane.Vips.Update(key, new LbVip { Id = id });
         }
 
-        foreach (var vip in old.Vips.Keys.Where(v => !plan.Vips.ContainsKey(v)))
+        foreach (var key in old.Vips.Keys.Where(k => k.Proto == (byte)LbVipProto.Address && !next.Vips.ContainsKey(k)).ToList())
         {
-            dataplane.Vips.Delete(vip.ToAbi());
-            result.VipsRemoved++;
+            dataplane.Vips.Delete(key);
         }
-        WriteFilter(filter);
-        foreach (var vipId in old.Rings.Keys.Where(id => !plan.Rings.ContainsKey(id)))
+        foreach (var vipId in old.Rings.Keys.Where(id => !next.Rings.ContainsKey(id)))
         {
             dataplane.Rings.Clear(vipId);
         }
-        foreach (var id in old.Backends.Keys.Where(id => !plan.Backends.ContainsKey(id)))
+        foreach (var id in old.Reals.Keys.Where(id => !next.Reals.ContainsKey(id)))
         {
             dataplane.Reals.Update(id, default);
             result.BackendsRemoved++;
         }
-
-        _applied = plan;
+        WriteFilter([.. next.Filter.Zip(old.Filter, (a, b) => a | b)], next.Filter);
         return result;
     }
 
-    private void WriteFilter(ulong[] words)
+    private void WriteFilter(ulong[] current, ulong[] wanted)
     {
-        for (var i = 0u; i < words.Length; i++)
+        for (var i = 0u; i < wanted.Length; i++)
         {
-            if (words[i] != _filter[i])
+            if (wanted[i] != current[i])
             {
-                dataplane.VipFilter.Update(i, words[i]);
-                _filter[i] = words[i];
+                dataplane.VipFilter.Update(i, wanted[i]);
             }
         }
     }
@@ -102,5 +130,67 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         using var inner = dataplane.CreateRing();
         inner.UpdateBatch(_slotIndexes, ring);
         dataplane.Rings.Set(vipId, inner.Map);
+    }
+
+    private static bool SameReal(LbReal a, LbReal b)
+        => a.Family == b.Family && ((ReadOnlySpan<byte>)a.Addr).SequenceEqual(b.Addr);
+
+    /// <summary>What the maps hold (or will): VIP entries with markers, backends, rings (null = content unknown) and filter words.</summary>
+    private sealed record MapState(Dictionary<LbVipKey, uint> Vips, Dictionary<uint, LbReal> Reals, Dictionary<uint, uint[]?> Rings, ulong[] Filter)
+    {
+        public static MapState Empty { get; } = new(NewVipTable(), [], [], new ulong[(int)LbVipFilter.Words]);
+
+        public static MapState From(DataplanePlan plan)
+        {
+            var vips = NewVipTable();
+            foreach (var (vip, id) in plan.Vips)
+            {
+                vips.Add(vip.ToAbi(), id);
+            }
+            foreach (var address in plan.Vips.Keys.Select(v => v.Address).Distinct())
+            {
+                vips[AbiConvert.AddressMarker(address)] = 0;
+            }
+            var reals = plan.Backends.ToDictionary(b => b.Key, b => AbiConvert.ToReal(b.Value.Address));
+            var rings = plan.Rings.ToDictionary(r => r.Key, r => (uint[]?)r.Value);
+            return new(vips, reals, rings, VipFilter.Build(plan.Vips.Keys.Select(v => v.Address)));
+        }
+
+        /// <summary>Reads the maps back; ring contents are not read, so every wanted ring is written again.</summary>
+        public static MapState Read(BalancerObject dataplane)
+        {
+            var vips = NewVipTable();
+            foreach (var key in dataplane.Vips.Keys())
+            {
+                if (dataplane.Vips.TryLookup(key, out var vip))
+                {
+                    vips[key] = vip.Id;
+                }
+            }
+            var reals = new Dictionary<uint, LbReal>();
+            for (var id = 1u; id < dataplane.Reals.Map.MaxEntries; id++)
+            {
+                if (dataplane.Reals.TryLookup(id, out var real) && real.Family != LbFamily.None)
+                {
+                    reals[id] = real;
+                }
+            }
+            var rings = new Dictionary<uint, uint[]?>();
+            for (var id = 0u; id < dataplane.Rings.Map.MaxEntries; id++)
+            {
+                if (dataplane.Rings.InnerId(id) is not null)
+                {
+                    rings[id] = null;
+                }
+            }
+            var filter = new ulong[(int)LbVipFilter.Words];
+            for (var i = 0u; i < filter.Length; i++)
+            {
+                dataplane.VipFilter.TryLookup(i, out filter[i]);
+            }
+            return new(vips, reals, rings, filter);
+        }
+
+        private static Dictionary<LbVipKey, uint> NewVipTable() => new(BytewiseComparer<LbVipKey>.Instance);
     }
 }

@@ -58,7 +58,7 @@ public static class ConfigValidator
             errors.Add(new("node.ring_size", $"{node.RingSize} must be a prime between 3 and {MaxRingSize} (65537 is a good choice)"));
         }
         CheckRange(node.HashSeed, 0, uint.MaxValue, "node.hash_seed", errors);
-        CheckRange(node.FlowTableSize, 1, 1L << 27, "node.flow_table_size", errors);
+        CheckRange(node.FlowTableSize, 1, 1L << 25, "node.flow_table_size", errors);
         var tcpIdle = ParseTimeout(node.TcpIdleTimeout, "node.tcp_idle_timeout", errors);
         var udpIdle = ParseTimeout(node.UdpIdleTimeout, "node.udp_idle_timeout", errors);
         if (!Duration.TryParse(node.NexthopCacheTtl, out var nexthopTtl) || nexthopTtl > TimeSpan.FromMinutes(1))
@@ -66,7 +66,7 @@ public static class ConfigValidator
             errors.Add(new("node.nexthop_cache_ttl", $"'{node.NexthopCacheTtl}' is not a duration between 0s and 60s (e.g. 1s)"));
         }
         CheckRange(node.MaxVips, 1, 1 << 16, "node.max_vips", errors);
-        CheckRange(node.MaxBackends, 2, 1 << 20, "node.max_backends", errors);
+        CheckRange(node.MaxBackends, 2, 1 << 16, "node.max_backends", errors);
         if (errors.Count > start)
         {
             return null;

@@ -6,27 +6,34 @@ namespace LoadBalancer.Core.Planning;
 /// <summary>
 /// Turns successive <see cref="BalancerSpec"/>s into <see cref="DataplanePlan"/>s. It owns the id
 /// allocators, so ids stay stable across plans: a VIP or backend present in both keeps its id, and
-/// a removed backend's id is not reused before the quarantine (the longest idle timeout) has passed.
+/// a removed VIP's or backend's id is not reused before the quarantine (the longest idle timeout)
+/// has passed, so no flow entry still names it when it gets a new owner. Times are monotonic.
 /// </summary>
 public sealed class DataplanePlanner
 {
+    private readonly NodeSpec _node;
     private IdAllocator<VipKey> _vipIds;
     private IdAllocator<BackendRef> _backendIds;
-    private readonly uint _ringSize;
 
     /// <summary>A planner for a node with these capacities and ring size.</summary>
     public DataplanePlanner(NodeSpec node)
     {
-        _ringSize = node.RingSize;
-        _vipIds = new IdAllocator<VipKey>(0, node.MaxVips, TimeSpan.Zero);
+        _node = node;
         var quarantine = node.TcpIdleTimeout > node.UdpIdleTimeout ? node.TcpIdleTimeout : node.UdpIdleTimeout;
+        _vipIds = new IdAllocator<VipKey>(0, node.MaxVips, quarantine);
         _backendIds = new IdAllocator<BackendRef>(1, node.MaxBackends, quarantine);
     }
 
     /// <summary>The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.</summary>
-    /// <exception cref="InvalidOperationException">Ids ran out (the planner's state is then unchanged).</exception>
-    public DataplanePlan Plan(BalancerSpec spec, DateTimeOffset now)
+    /// <exception cref="InvalidOperationException">The node settings differ from the planner's (they are
+    /// fixed when the data plane loads), or ids ran out; the planner's state is then unchanged.</exception>
+    public DataplanePlan Plan(BalancerSpec spec, TimeSpan now)
     {
+        var changed = ChangedLoadTimeSettings(spec.Node);
+        if (changed.Count > 0)
+        {
+            throw new InvalidOperationException($"{string.Join(", ", changed)} changed: fixed when the data plane is loaded, they take effect only when it is loaded again");
+        }
         var vipIds = _vipIds.Clone();
         var backendIds = _backendIds.Clone();
         var plan = Plan(spec, now, vipIds, backendIds);
@@ -34,7 +41,7 @@ public sealed class DataplanePlanner
         return plan;
     }
 
-    private DataplanePlan Plan(BalancerSpec spec, DateTimeOffset now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds)
+    private DataplanePlan Plan(BalancerSpec spec, TimeSpan now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds)
     {
         var wantedVips = spec.Vips.Select(v => v.Key).ToHashSet();
         var wantedBackends = spec.Vips.SelectMany(v => v.Backends.Select(b => new BackendRef(v.Key, b.Address))).ToHashSet();
@@ -62,8 +69,26 @@ public sealed class DataplanePlanner
                 backends.Add(id, reference);
                 members.Add(new MaglevBackend(backend.Address.GetAddressBytes(), id, backend.Weight));
             }
-            rings.Add(vipId, MaglevTableBuilder.Build(members, _ringSize));
+            rings.Add(vipId, MaglevTableBuilder.Build(members, _node.RingSize));
         }
         return new DataplanePlan(vips, backends, rings);
+    }
+
+    private List<string> ChangedLoadTimeSettings(NodeSpec node)
+    {
+        var changed = new List<string>();
+        void Check<T>(T before, T after, string key)
+        {
+            if (!EqualityComparer<T>.Default.Equals(before, after))
+            {
+                changed.Add($"node.{key} ({before} -> {after})");
+            }
+        }
+        Check(_node.RingSize, node.RingSize, "ring_size");
+        Check(_node.MaxVips, node.MaxVips, "max_vips");
+        Check(_node.MaxBackends, node.MaxBackends, "max_backends");
+        Check(_node.TcpIdleTimeout, node.TcpIdleTimeout, "tcp_idle_timeout");
+        Check(_node.UdpIdleTimeout, node.UdpIdleTimeout, "udp_idle_timeout");
+        return changed;
     }
 }

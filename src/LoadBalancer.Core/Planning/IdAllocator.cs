@@ -2,7 +2,8 @@ namespace LoadBalancer.Core.Planning;
 
 /// <summary>
 /// Hands out small integer ids (map indexes) for keys, and takes them back without reusing an id
-/// until its quarantine has passed since release. With a quarantine at least as long as the
+/// until its quarantine has passed since release. Times are monotonic (time since an arbitrary
+/// origin, e.g. boot), so a wall-clock step cannot end a quarantine early. With a quarantine at least as long as the
 /// longest flow idle timeout, no flow entry can still point at an id when it gets a new owner:
 /// a flow silent for that long is no longer honoured by the data plane.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class IdAllocator<TKey>
 {
     private readonly Dictionary<TKey, uint> _assigned = [];
     private readonly SortedSet<uint> _free = [];
-    private readonly Queue<(uint Id, DateTimeOffset Until)> _quarantine = new();
+    private readonly Queue<(uint Id, TimeSpan Until)> _quarantine = new();
     private readonly uint _end;
     private readonly TimeSpan _quarantinePeriod;
     private readonly uint _first;
@@ -50,7 +51,7 @@ public sealed class IdAllocator<TKey>
 
     /// <summary>The id of <paramref name="key"/>, assigning the lowest available one if it has none.</summary>
     /// <exception cref="InvalidOperationException">Every id is in use or in quarantine.</exception>
-    public uint Acquire(TKey key, DateTimeOffset now)
+    public uint Acquire(TKey key, TimeSpan now)
     {
         if (_assigned.TryGetValue(key, out var id))
         {
@@ -71,7 +72,7 @@ public sealed class IdAllocator<TKey>
         }
         else
         {
-            var wait = _quarantine.Count > 0 ? $"; the next id leaves quarantine at {_quarantine.Peek().Until:O}" : "";
+            var wait = _quarantine.Count > 0 ? $"; the next id leaves quarantine in {_quarantine.Peek().Until - now:g}" : "";
             throw new InvalidOperationException($"all {_end - _first} ids are in use or in quarantine{wait}");
         }
         _assigned.Add(key, id);
@@ -79,7 +80,7 @@ public sealed class IdAllocator<TKey>
     }
 
     /// <summary>Gives up <paramref name="key"/>'s id; it is reusable once the quarantine has passed.</summary>
-    public void Release(TKey key, DateTimeOffset now)
+    public void Release(TKey key, TimeSpan now)
     {
         if (_assigned.Remove(key, out var id))
         {

@@ -478,11 +478,11 @@ public sealed class ConfigValidatorTests
     [InlineData("hash_seed", -1)]
     [InlineData("hash_seed", 1L << 32)]
     [InlineData("flow_table_size", 0)]
-    [InlineData("flow_table_size", (1L << 27) + 1)]
+    [InlineData("flow_table_size", (1L << 25) + 1)]
     [InlineData("max_vips", 0)]
     [InlineData("max_vips", (1 << 16) + 1)]
     [InlineData("max_backends", 1)]
-    [InlineData("max_backends", (1 << 20) + 1)]
+    [InlineData("max_backends", (1 << 16) + 1)]
     public void Validate_NodeNumberOutOfRange_ReportsItsPath(string key, long value)
     {
         var config = TestConfigs.Minimal();
@@ -497,11 +497,11 @@ public sealed class ConfigValidatorTests
     [InlineData("hash_seed", 0)]
     [InlineData("hash_seed", uint.MaxValue)]
     [InlineData("flow_table_size", 1)]
-    [InlineData("flow_table_size", 1L << 27)]
+    [InlineData("flow_table_size", 1L << 25)]
     [InlineData("max_vips", 1)]
     [InlineData("max_vips", 1 << 16)]
     [InlineData("max_backends", 3)]
-    [InlineData("max_backends", 1 << 20)]
+    [InlineData("max_backends", 1 << 16)]
     public void Validate_NodeNumberAtLimit_IsValid(string key, long value)
     {
         var config = TestConfigs.Minimal();

@@ -9,7 +9,7 @@ namespace LoadBalancer.Core.Tests.Planning;
 
 public sealed class DataplanePlannerTests
 {
-    private static readonly DateTimeOffset s_t0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan s_t0 = TimeSpan.FromHours(12);
 
     private static readonly VipKey s_web = Key("192.0.2.1", 80, L4Protocol.Tcp);
     private static readonly VipKey s_dns = Key("192.0.2.53", 53, L4Protocol.Udp);
