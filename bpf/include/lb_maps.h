@@ -14,8 +14,8 @@
 #include <bpf/bpf_helpers.h>
 #include "lb_abi.h"
 
-/* VIPs: lb_vip_key -> lb_vip. Writer: control plane. Size: max VIP entries
- * (each {addr, port, proto} is one entry). */
+/* VIPs: lb_vip_key -> lb_vip. Writer: control plane. Size: twice the VIP
+ * capacity: each {addr, port, proto}, plus one marker per VIP address. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 512);

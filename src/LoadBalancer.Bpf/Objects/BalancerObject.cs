@@ -97,7 +97,7 @@ public sealed class BalancerObject : IDisposable
         using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Balancer), EmbeddedObject.Balancer);
         using var ringTemplate = CreateRing(config.RingSize);
         obj.SetSectionData(ConfigSection, config);
-        obj.SetMaxEntries("lb_vips", sizes.MaxVips);
+        obj.SetMaxEntries("lb_vips", 2 * sizes.MaxVips); // each VIP, plus one address marker per VIP address
         obj.SetMaxEntries("lb_rings", sizes.MaxVips);
         obj.SetInnerMapTemplate("lb_rings", ringTemplate.Map);
         obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
