@@ -78,6 +78,10 @@ public sealed class BalancerWorld : IDisposable
         return plan.BackendAddress(id);
     }
 
+    /// <summary>The frame lb_xdp_ingress must emit for <paramref name="frame"/> of <paramref name="flow"/> to <paramref name="backend"/>.</summary>
+    public byte[] Encapsulated(byte[] frame, FlowTuple flow, string backend, byte[] dstMac, byte[] srcMac)
+        => ExpectedFrames.Encapsulated(frame, IPAddress.Parse(backend), FlowHash.Compute(flow, Spec.Node.HashSeed), Spec.Node, dstMac, srcMac);
+
     /// <summary>The backend id the current plan gives <paramref name="address"/> within <paramref name="vip"/>.</summary>
     public uint BackendId(VipKey vip, IPAddress address)
         => Synchronizer.Applied!.Backends.Single(b => b.Value == new BackendRef(vip, address)).Key;

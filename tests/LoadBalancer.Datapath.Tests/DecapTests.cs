@@ -38,7 +38,7 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
 
         Assert.Equal(XdpAction.Pass, decapAction);
         var expected = ExpectedFrames.Decapsulated(tunnel);
-        Assert.True(expected.AsSpan().SequenceEqual(output), Hex.Diff(expected, output));
+        FrameAssert.Equal(expected, output);
         Assert.True(row.Input.AsSpan(12).SequenceEqual(output.AsSpan(12)), "the inner packet (and tag) must be the client's, byte for byte\n" + Hex.Diff(row.Input.AsSpan(12), output.AsSpan(12)));
         Assert.Equal(before[outer] + 1, Counts()[outer]);
     }
@@ -51,7 +51,7 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
         var before = Counts();
         var (action, output) = _decap.Program.TestRun(frame);
         Assert.Equal(XdpAction.Pass, action);
-        Assert.True(frame.AsSpan().SequenceEqual(output), Hex.Diff(frame, output));
+        FrameAssert.Equal(frame, output);
         Assert.Equal(before[LbDecapReason.PassOther] + 1, Counts()[LbDecapReason.PassOther]);
     }
 
@@ -84,7 +84,7 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
         Assert.Equal(XdpAction.Pass, action);
         byte[] marked = ipv6 ? Packet.Ipv6(client, vip, Packet.ProtoTcp, tcp, trafficClass: 0x03) : Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x03);
         var expected = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(marked), marked);
-        Assert.True(expected.AsSpan().SequenceEqual(output), Hex.Diff(expected, output));
+        FrameAssert.Equal(expected, output);
     }
 
     [Fact]

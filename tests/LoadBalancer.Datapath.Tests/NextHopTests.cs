@@ -85,7 +85,7 @@ public sealed partial class NextHopTests : IDisposable
         var (frame, flow) = Frame(s_sameDevice, s_client, 26000);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Tx, action);
-        AssertBytes(Expected(frame, flow, "10.1.0.1", s_backendMac, s_ingressMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.1.0.1", s_backendMac, s_ingressMac), output);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed partial class NextHopTests : IDisposable
         var (frame, flow) = Frame(s_otherDevice, s_client, 26001);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Redirect, action);
-        AssertBytes(Expected(frame, flow, "10.2.0.7", s_farBackendMac, s_otherMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.2.0.7", s_farBackendMac, s_otherMac), output);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed partial class NextHopTests : IDisposable
         var before = _world.Counters();
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Pass, action);
-        AssertBytes(Expected(frame, flow, "10.2.0.7", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.2.0.7", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassKernelFwd] = 1 }, _world.Counters().ReasonDeltas(before));
     }
 
@@ -121,7 +121,7 @@ public sealed partial class NextHopTests : IDisposable
         var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, ip, vlanTci: 42);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Pass, action);
-        AssertBytes(Expected(frame, flow, "10.1.0.1", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.1.0.1", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed partial class NextHopTests : IDisposable
         var (frame, flow) = Frame(s_ipv6, s_client6, 26002);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Tx, action);
-        AssertBytes(Expected(frame, flow, "fd00:1::1", s_backend6Mac, s_ingressMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "fd00:1::1", s_backend6Mac, s_ingressMac), output);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed partial class NextHopTests : IDisposable
         var (action, output) = _world.Run(frame, _ingress);
         var after = _world.Counters();
         Assert.Equal(XdpAction.Pass, action);
-        AssertBytes(Expected(frame, flow, "10.1.0.2", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
+        FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.1.0.2", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.PassKernelFwd] = 1 }, after.ReasonDeltas(before));
         Assert.Equal(1UL, after.VipDelta(before, s_noNeighbour).Packets);
     }
@@ -208,10 +208,7 @@ public sealed partial class NextHopTests : IDisposable
         return (Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip), flow);
     }
 
-    private byte[] Expected(byte[] frame, FlowTuple flow, string backend, byte[] dstMac, byte[] srcMac)
-        => ExpectedFrames.Encapsulated(frame, IPAddress.Parse(backend), FlowHash.Compute(flow, _world.Spec.Node.HashSeed), _world.Spec.Node, dstMac, srcMac);
 
-    private static void AssertBytes(byte[] expected, byte[] actual) => Assert.True(expected.AsSpan().SequenceEqual(actual), Hex.Diff(expected, actual));
 
     internal static int Ifindex(Netns ns, string device)
         => int.Parse(IfindexPattern().Match(ns.Exec("ip", "-o", "link", "show", "dev", device)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -51,7 +51,7 @@ public sealed class PacketFixtureTests(StandardWorldFixture fixture) : IClassFix
                 var backend = _world.RingBackend(vip, flow);
                 var hash = FlowHash.Compute(flow, _world.Spec.Node.HashSeed);
                 expected = ExpectedFrames.Encapsulated(row.Input, backend, hash, _world.Spec.Node, StandardConfig.FallbackMac, BalancerWorld.LbMac);
-                Assert.True(expected.AsSpan().SequenceEqual(output), Hex.Diff(expected, output));
+                FrameAssert.Equal(expected, output);
                 if (backend.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
                 {
                     Assert.True(ExpectedFrames.OuterIpv4ChecksumValid(output), "outer IPv4 header checksum is wrong");
