@@ -137,10 +137,12 @@ _Static_assert(sizeof(struct lb_vip) == 8, "lb_vip ABI");
 /* Value of lb_reals, indexed by backend id. Id 0 is never allocated. */
 struct lb_real {
 	__be32 addr[4];		/* IPv4 in addr[0], rest zero; network order */
+	__u32 vip_id;		/* the VIP it serves (ids are per VIP); read by
+				 * the control plane only, to rebuild its state */
 	__u8 family;		/* enum lb_family; NONE = id not in use */
 	__u8 pad[3];		/* zero */
 };
-_Static_assert(sizeof(struct lb_real) == 20, "lb_real ABI");
+_Static_assert(sizeof(struct lb_real) == 24, "lb_real ABI");
 
 /* Key of lb_flows: the 5-tuple as the client sent it. */
 struct lb_flow_key {

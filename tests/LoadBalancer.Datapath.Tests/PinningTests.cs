@@ -54,6 +54,20 @@ public sealed class PinningTests : IDisposable
     }
 
     [Fact]
+    public void OpenPinned_ReturnsTheSameProgramMapsAndConfig()
+    {
+        _world.Balancer.Pin(_pins);
+
+        using var reopened = BalancerObject.OpenPinned(_pins);
+
+        Assert.Equal(_world.Balancer.Program.Id, reopened.Program.Id);
+        Assert.Equal(_world.Balancer.Flows.Map.Id, reopened.Flows.Map.Id);
+        Assert.Equal(_world.Balancer.Config.RingSize, reopened.Config.RingSize);
+        Assert.Equal(_world.Balancer.Config.TcpIdleNs, reopened.Config.TcpIdleNs);
+        Assert.Equal(_world.Synchronizer.Applied!.Vips.Count, reopened.Rings.Map.MaxEntries > 0 ? Enumerable.Range(0, (int)reopened.Rings.Map.MaxEntries).Count(i => reopened.Rings.InnerId((uint)i) is not null) : 0);
+    }
+
+    [Fact]
     public void PinnedLink_KeepsTheProgramAttached_UntilDetached()
     {
         var linkPath = Path.Combine(_pins, "link");
@@ -66,9 +80,12 @@ public sealed class PinningTests : IDisposable
         });
         Assert.Contains($"name {BalancerObject.ProgramName}", _world.Namespace.Exec("ip", "-d", "link", "show", "pin-a"));
 
-        using (var reopened = XdpLink.OpenPinned(linkPath, 0, BalancerObject.ProgramName))
+        using (var reopened = XdpLink.OpenPinned(linkPath, BalancerObject.ProgramName))
         {
+            Assert.True(reopened.IsAttached);
+            Assert.Equal(_world.Balancer.Program.Id, reopened.ProgramId);
             reopened.Detach();
+            Assert.False(reopened.IsAttached);
         }
 
         Assert.DoesNotContain("prog/xdp", _world.Namespace.Exec("ip", "-d", "link", "show", "pin-a"));

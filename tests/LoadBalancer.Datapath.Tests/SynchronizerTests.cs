@@ -21,7 +21,7 @@ public sealed class SynchronizerTests : IDisposable
         var stray = new VipKey(IPAddress.Parse("10.100.7.7"), 80, L4Protocol.Tcp);
         _world.Balancer.Vips.Update(stray.ToAbi(), new LbVip { Id = 63 });
         _world.Balancer.Vips.Delete(StandardConfig.Tcp4.ToAbi());
-        _world.Balancer.Reals.Update(200, AbiConvert.ToReal(IPAddress.Parse("10.9.9.9")));
+        _world.Balancer.Reals.Update(200, AbiConvert.ToReal(IPAddress.Parse("10.9.9.9"), 0));
 
         _world.Synchronizer.Resync();
         _world.Synchronizer.Apply(_world.Synchronizer.Applied!);

@@ -7,6 +7,9 @@ public struct LbReal
     /// <summary>The backend address; IPv4 in the first four bytes.</summary>
     public Ip6Bytes Addr;
 
+    /// <summary>The VIP it serves; read by the control plane only, to rebuild its state.</summary>
+    public uint VipId;
+
     /// <summary>The address family; <see cref="LbFamily.None"/> = id not in use.</summary>
     public LbFamily Family;
 

@@ -86,6 +86,12 @@ internal static unsafe partial class Libbpf
     [LibraryImport(Lib)]
     internal static partial int bpf_map_update_batch(int fd, void* keys, void* values, uint* count, void* opts);
 
+    [LibraryImport(Lib)]
+    internal static partial int bpf_map_lookup_batch(int fd, void* inBatch, void* outBatch, void* keys, void* values, uint* count, void* opts);
+
+    [LibraryImport(Lib)]
+    internal static partial int bpf_map_get_fd_by_id(uint id);
+
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int bpf_obj_pin(int fd, string path);
 

@@ -1,3 +1,5 @@
+using LoadBalancer.Bpf.Interop;
+
 namespace LoadBalancer.Bpf.Maps;
 
 /// <summary>
@@ -28,6 +30,17 @@ public sealed unsafe class MapOfMaps : IDisposable
 
     /// <summary>Empties slot <paramref name="index"/>; false if it was empty.</summary>
     public bool Clear(uint index) => Map.Delete(&index);
+
+    /// <summary>The inner map in slot <paramref name="index"/> opened by its id, or null when the slot is empty.</summary>
+    public BpfMap? OpenInner(uint index)
+    {
+        if (InnerId(index) is not { } id)
+        {
+            return null;
+        }
+        var fd = Libbpf.bpf_map_get_fd_by_id(id);
+        return BpfMap.FromFd(new Handles.SafeFdHandle(BpfException.ThrowIfNegative(fd, "bpf_map_get_fd_by_id", $"{Map.Name}[{index}] (map id {id})")));
+    }
 
     /// <summary>The kernel id of the inner map in slot <paramref name="index"/>, or null when empty.</summary>
     public uint? InnerId(uint index)

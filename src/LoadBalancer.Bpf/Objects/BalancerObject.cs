@@ -8,14 +8,15 @@ namespace LoadBalancer.Bpf.Objects;
 /// The loaded balancer (balancer.bpf.o): lb_xdp_ingress and typed handles on each of its maps.
 /// Every name below is the one in bpf/include/lb_maps.h.
 /// </summary>
-public sealed class BalancerObject : IDisposable
+public sealed unsafe class BalancerObject : IDisposable
 {
     /// <summary>The program's function name.</summary>
     public const string ProgramName = "lb_xdp_ingress";
 
     private const string ConfigSection = ".rodata.config";
+    private const string ConfigFile = "config";
 
-    private BalancerObject(BpfObject obj, LbConfig config)
+    private BalancerObject(LbConfig config, Func<BpfMap> configMap, Func<BpfProgram> program, Func<string, BpfMap> map)
     {
         Config = config;
         var opened = new List<IDisposable>();
@@ -27,18 +28,18 @@ public sealed class BalancerObject : IDisposable
         }
         try
         {
-            ConfigMap = Take(obj.Map(ConfigSection));
-            Program = Take(obj.Program(ProgramName));
-            Vips = Take(new BpfMap<LbVipKey, LbVip>(Take(obj.Map("lb_vips"))));
-            VipFilter = Take(new BpfMap<uint, ulong>(Take(obj.Map("lb_vip_filter"))));
-            TxPorts = Take(new BpfMap<uint, uint>(Take(obj.Map("lb_tx_ports"))));
-            Nexthops = Take(new PerCpuMap<uint, LbNexthop>(Take(obj.Map("lb_nexthops"))));
-            Reals = Take(new BpfMap<uint, LbReal>(Take(obj.Map("lb_reals"))));
-            Rings = Take(new MapOfMaps(Take(obj.Map("lb_rings"))));
-            Flows = Take(new BpfMap<LbFlowKey, LbFlow>(Take(obj.Map("lb_flows"))));
-            VipStats = Take(new PerCpuMap<uint, LbStats>(Take(obj.Map("lb_vip_stats"))));
-            RealStats = Take(new PerCpuMap<uint, LbStats>(Take(obj.Map("lb_real_stats"))));
-            ReasonStats = Take(new PerCpuMap<uint, LbCounter>(Take(obj.Map("lb_reason_stats"))));
+            ConfigMap = Take(configMap());
+            Program = Take(program());
+            Vips = Take(new BpfMap<LbVipKey, LbVip>(Take(map("lb_vips"))));
+            VipFilter = Take(new BpfMap<uint, ulong>(Take(map("lb_vip_filter"))));
+            TxPorts = Take(new BpfMap<uint, uint>(Take(map("lb_tx_ports"))));
+            Nexthops = Take(new PerCpuMap<uint, LbNexthop>(Take(map("lb_nexthops"))));
+            Reals = Take(new BpfMap<uint, LbReal>(Take(map("lb_reals"))));
+            Rings = Take(new MapOfMaps(Take(map("lb_rings"))));
+            Flows = Take(new BpfMap<LbFlowKey, LbFlow>(Take(map("lb_flows"))));
+            VipStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_vip_stats"))));
+            RealStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_real_stats"))));
+            ReasonStats = Take(new PerCpuMap<uint, LbCounter>(Take(map("lb_reason_stats"))));
         }
         catch
         {
@@ -106,7 +107,33 @@ public sealed class BalancerObject : IDisposable
         obj.SetMaxEntries("lb_nexthops", sizes.MaxReals);
         obj.SetMaxEntries("lb_flows", sizes.FlowTableSize);
         obj.Load();
-        return new BalancerObject(obj, config);
+        return new BalancerObject(config, () => obj.Map(ConfigSection), () => obj.Program(ProgramName), obj.Map);
+    }
+
+    /// <summary>
+    /// Opens a data plane that <see cref="Pin"/> left under <paramref name="directory"/>, to carry on
+    /// with the same program and maps (flows, counters and all).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The pins are from another ABI version.</exception>
+    public static BalancerObject OpenPinned(string directory)
+    {
+        using var configMap = BpfMap.OpenPinned(Path.Combine(directory, ConfigFile));
+        if (configMap.ValueSize != sizeof(LbConfig))
+        {
+            throw new InvalidDataException($"the data plane pinned at {directory} has a {configMap.ValueSize}-byte lb_config, this build a {sizeof(LbConfig)}-byte one: another ABI version");
+        }
+        var config = new BpfMap<uint, LbConfig>(BpfMap.OpenPinned(Path.Combine(directory, ConfigFile)));
+        config.TryLookup(0, out var value);
+        config.Dispose();
+        if (value.AbiVersion != (uint)LbAbi.Version)
+        {
+            throw new InvalidDataException($"the data plane pinned at {directory} speaks ABI version {value.AbiVersion}, this build {(uint)LbAbi.Version}");
+        }
+        return new BalancerObject(
+            value,
+            () => BpfMap.OpenPinned(Path.Combine(directory, ConfigFile)),
+            () => BpfProgram.OpenPinned(Path.Combine(directory, ProgramName), ProgramName),
+            name => BpfMap.OpenPinned(Path.Combine(directory, name)));
     }
 
     /// <summary>
@@ -117,7 +144,7 @@ public sealed class BalancerObject : IDisposable
     {
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
-        ConfigMap.Pin(Path.Combine(directory, "config"));
+        ConfigMap.Pin(Path.Combine(directory, ConfigFile));
         foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));

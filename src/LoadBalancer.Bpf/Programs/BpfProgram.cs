@@ -18,6 +18,22 @@ public sealed unsafe class BpfProgram : IDisposable
     /// <summary>The owned fd.</summary>
     public SafeFdHandle Handle { get; }
 
+    /// <summary>The kernel's id for the program, as bpftool and <c>ip link</c> show it.</summary>
+    public uint Id
+    {
+        get
+        {
+            var info = default(BpfProgInfo);
+            var len = (uint)sizeof(BpfProgInfo);
+            BpfException.ThrowIfNegative(Libbpf.bpf_obj_get_info_by_fd(Handle.Fd, &info, &len), "bpf_obj_get_info_by_fd", Name);
+            return info.Id;
+        }
+    }
+
+    /// <summary>Opens the program pinned at <paramref name="path"/>.</summary>
+    public static BpfProgram OpenPinned(string path, string name)
+        => new(new SafeFdHandle(BpfException.ThrowIfNegative(Libbpf.bpf_obj_get(path), "bpf_obj_get", path)), name);
+
     /// <summary>Pins the program at <paramref name="path"/> on bpffs.</summary>
     public void Pin(string path)
         => BpfException.ThrowIfNegative(Libbpf.bpf_obj_pin(Handle.Fd, path), "bpf_obj_pin", $"{Name} at {path}");

@@ -39,9 +39,26 @@ public sealed unsafe class XdpLink : IDisposable
         return new XdpLink(new SafeFdHandle(BpfException.ThrowIfNegative(fd, "bpf_link_create(BPF_XDP)", $"{program.Name} on ifindex {ifindex}")), ifindex, program.Name);
     }
 
-    /// <summary>Opens the link pinned at <paramref name="path"/>.</summary>
-    public static XdpLink OpenPinned(string path, int ifindex, string program)
-        => new(new SafeFdHandle(BpfException.ThrowIfNegative(Libbpf.bpf_obj_get(path), "bpf_obj_get", path)), ifindex, program);
+    /// <summary>Opens the link pinned at <paramref name="path"/>; its device comes from the kernel (0 once the device is gone).</summary>
+    public static XdpLink OpenPinned(string path, string program)
+    {
+        var handle = new SafeFdHandle(BpfException.ThrowIfNegative(Libbpf.bpf_obj_get(path), "bpf_obj_get", path));
+        return new XdpLink(handle, (int)Info(handle, path).XdpIfindex, program);
+    }
+
+    /// <summary>The id of the program the link runs now.</summary>
+    public uint ProgramId => Info(Handle, Program).ProgId;
+
+    /// <summary>Whether the link still holds a device: the program is attached.</summary>
+    public bool IsAttached => Info(Handle, Program).XdpIfindex != 0;
+
+    private static BpfLinkInfo Info(SafeFdHandle handle, string what)
+    {
+        var info = default(BpfLinkInfo);
+        var len = (uint)sizeof(BpfLinkInfo);
+        BpfException.ThrowIfNegative(Libbpf.bpf_obj_get_info_by_fd(handle.Fd, &info, &len), "bpf_obj_get_info_by_fd", $"link of {what}");
+        return info;
+    }
 
     /// <summary>Pins the link at <paramref name="path"/>: the program stays attached after this process exits.</summary>
     public void Pin(string path)

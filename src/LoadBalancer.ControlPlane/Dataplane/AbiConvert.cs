@@ -24,10 +24,11 @@ public static class AbiConvert
         Family = Ip6Bytes.FamilyOf(address),
     };
 
-    /// <summary>The lb_reals value for a backend at <paramref name="address"/>.</summary>
-    public static LbReal ToReal(IPAddress address) => new()
+    /// <summary>The lb_reals value for a backend at <paramref name="address"/> of VIP <paramref name="vipId"/>.</summary>
+    public static LbReal ToReal(IPAddress address, uint vipId) => new()
     {
         Addr = Ip6Bytes.From(address),
+        VipId = vipId,
         Family = Ip6Bytes.FamilyOf(address),
     };
 

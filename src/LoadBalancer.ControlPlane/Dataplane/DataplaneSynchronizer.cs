@@ -132,8 +132,7 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         dataplane.Rings.Set(vipId, inner.Map);
     }
 
-    private static bool SameReal(LbReal a, LbReal b)
-        => a.Family == b.Family && ((ReadOnlySpan<byte>)a.Addr).SequenceEqual(b.Addr);
+    private static bool SameReal(LbReal a, LbReal b) => BytewiseComparer<LbReal>.Instance.Equals(a, b);
 
     /// <summary>What the maps hold (or will): VIP entries with markers, backends, rings (null = content unknown) and filter words.</summary>
     private sealed record MapState(Dictionary<LbVipKey, uint> Vips, Dictionary<uint, LbReal> Reals, Dictionary<uint, uint[]?> Rings, ulong[] Filter)
@@ -151,7 +150,7 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
             {
                 vips[AbiConvert.AddressMarker(address)] = 0;
             }
-            var reals = plan.Backends.ToDictionary(b => b.Key, b => AbiConvert.ToReal(b.Value.Address));
+            var reals = plan.Backends.ToDictionary(b => b.Key, b => AbiConvert.ToReal(b.Value.Address, plan.Vips[b.Value.Vip]));
             var rings = plan.Rings.ToDictionary(r => r.Key, r => (uint[]?)r.Value);
             return new(vips, reals, rings, VipFilter.Build(plan.Vips.Keys.Select(v => v.Address)));
         }

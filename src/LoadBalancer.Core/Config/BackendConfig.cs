@@ -8,4 +8,7 @@ public sealed class BackendConfig
 
     /// <summary>Relative share of new flows, 0-65535; 0 = none. <remarks>Default 1.</remarks></summary>
     public long Weight { get; set; } = 1;
+
+    /// <summary>Takes no new flows while its existing flows go on; the weight is kept for undrain. <remarks>Default false.</remarks></summary>
+    public bool Drained { get; set; }
 }

@@ -176,7 +176,7 @@ public static class ConfigValidator
                 continue;
             }
             seen.Add(address, j);
-            specs.Add(new BackendSpec(address, (ushort)backend.Weight));
+            specs.Add(new BackendSpec(address, (ushort)backend.Weight, backend.Drained));
         }
         if (specs.Count == backends.Count && specs.All(b => b.Weight == 0))
         {

@@ -67,7 +67,7 @@ public sealed class DataplanePlanner
                 var reference = new BackendRef(vip.Key, backend.Address);
                 var id = backendIds.Acquire(reference, now);
                 backends.Add(id, reference);
-                members.Add(new MaglevBackend(backend.Address.GetAddressBytes(), id, backend.Weight));
+                members.Add(new MaglevBackend(backend.Address.GetAddressBytes(), id, backend.EffectiveWeight));
             }
             rings.Add(vipId, MaglevTableBuilder.Build(members, _node.RingSize));
         }

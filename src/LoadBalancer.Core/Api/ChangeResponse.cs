@@ -1,0 +1,6 @@
+namespace LoadBalancer.Core.Api;
+
+/// <summary>An applied change.</summary>
+/// <param name="Generation">The configuration generation now in force.</param>
+/// <param name="Summary">What changed in the data plane, e.g. <c>1 VIP written, 3 backends written, 1 ring swapped</c>.</param>
+public sealed record ChangeResponse(long Generation, string Summary);

@@ -1,0 +1,7 @@
+namespace LoadBalancer.Core.Api;
+
+/// <summary>A VIP in force.</summary>
+/// <param name="Vip">Its key, e.g. <c>10.0.0.1:80/tcp</c>.</param>
+/// <param name="Source"><c>config</c> (the file) or <c>runtime</c> (created with lbctl).</param>
+/// <param name="Backends">Its backends.</param>
+public sealed record VipInfo(string Vip, string Source, IReadOnlyList<BackendInfo> Backends);

@@ -1,0 +1,72 @@
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Model;
+
+namespace LoadBalancer.Core.State;
+
+/// <summary>
+/// The changes made at run time (with lbctl) on top of the configuration file, kept apart from it
+/// so a reload of the file keeps them: VIPs added or removed, backends added to or removed from
+/// a file VIP, and per-backend weight and drain settings. <see cref="ApplyTo"/> gives the
+/// effective configuration. Plain data: the daemon persists it as JSON (write, then rename).
+/// </summary>
+public sealed class StateOverlay
+{
+    /// <summary>VIPs created at run time, whole.</summary>
+    public List<VipConfig> AddedVips { get; set; } = [];
+
+    /// <summary>File VIPs removed at run time, as VIP keys (<c>10.0.0.1:80/tcp</c>).</summary>
+    public List<string> RemovedVips { get; set; } = [];
+
+    /// <summary>Per file VIP (key text): backends added, removed and re-set at run time.</summary>
+    public Dictionary<string, VipOverlay> Vips { get; set; } = [];
+
+    /// <summary>The effective configuration: <paramref name="file"/> with these changes.</summary>
+    public BalancerConfig ApplyTo(BalancerConfig file)
+    {
+        var removed = RemovedVips.Select(Key).ToHashSet();
+        var added = AddedVips.Select(v => Key(v)).ToHashSet();
+        var vips = new List<VipConfig>();
+        foreach (var vip in file.Vips)
+        {
+            var key = TryKey(vip);
+            if (key is { } k && (removed.Contains(k) || added.Contains(k)))
+            {
+                continue;
+            }
+            vips.Add(key is { } fileKey && Vips.TryGetValue(fileKey.ToString(), out var overlay) ? overlay.ApplyTo(vip) : Clone(vip));
+        }
+        vips.AddRange(AddedVips.Select(Clone));
+        return new BalancerConfig { Node = file.Node, Vips = vips };
+    }
+
+    /// <summary>An independent copy, to change and keep only if the result validates.</summary>
+    public StateOverlay Clone() => new()
+    {
+        AddedVips = [.. AddedVips.Select(Clone)],
+        RemovedVips = [.. RemovedVips],
+        Vips = Vips.ToDictionary(v => v.Key, v => v.Value.Clone()),
+    };
+
+    internal static VipConfig Clone(VipConfig vip) => new()
+    {
+        Address = vip.Address,
+        Port = vip.Port,
+        Protocol = vip.Protocol,
+        Backends = [.. vip.Backends.Select(Clone)],
+    };
+
+    internal static BackendConfig Clone(BackendConfig backend) => new() { Address = backend.Address, Weight = backend.Weight, Drained = backend.Drained };
+
+    internal static VipKey Key(VipConfig vip) => TryKey(vip) ?? throw new ArgumentException($"'{vip.Address}:{vip.Port}/{vip.Protocol}' is not a VIP key");
+
+    internal static VipKey? TryKey(VipConfig vip)
+        => VipKey.TryParse(FormattableKey(vip), out var key) ? key : null;
+
+    private static VipKey Key(string text) => VipKey.Parse(text);
+
+    private static string FormattableKey(VipConfig vip)
+    {
+        var address = vip.Address.Contains(':') ? $"[{vip.Address}]" : vip.Address;
+        return $"{address}:{vip.Port}/{vip.Protocol}";
+    }
+}

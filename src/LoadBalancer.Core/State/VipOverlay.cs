@@ -1,0 +1,50 @@
+using System.Net;
+using LoadBalancer.Core.Config;
+
+namespace LoadBalancer.Core.State;
+
+/// <summary>Run-time changes to one VIP of the configuration file.</summary>
+public sealed class VipOverlay
+{
+    /// <summary>Backends added at run time.</summary>
+    public List<BackendConfig> AddedBackends { get; set; } = [];
+
+    /// <summary>File backends removed at run time (addresses).</summary>
+    public List<string> RemovedBackends { get; set; } = [];
+
+    /// <summary>Weight and drain set at run time on file backends, by address.</summary>
+    public Dictionary<string, BackendSettings> Backends { get; set; } = [];
+
+    /// <summary>Whether nothing is left to change.</summary>
+    public bool IsEmpty => AddedBackends.Count == 0 && RemovedBackends.Count == 0 && Backends.Count == 0;
+
+    /// <summary>The file VIP <paramref name="vip"/> with these changes.</summary>
+    public VipConfig ApplyTo(VipConfig vip)
+    {
+        var result = StateOverlay.Clone(vip);
+        var removed = RemovedBackends.Select(Normal).ToHashSet();
+        var added = AddedBackends.Select(b => Normal(b.Address)).ToHashSet();
+        result.Backends.RemoveAll(b => removed.Contains(Normal(b.Address)) || added.Contains(Normal(b.Address)));
+        foreach (var backend in result.Backends)
+        {
+            if (Backends.TryGetValue(Normal(backend.Address), out var settings))
+            {
+                backend.Weight = settings.Weight ?? backend.Weight;
+                backend.Drained = settings.Drained ?? backend.Drained;
+            }
+        }
+        result.Backends.AddRange(AddedBackends.Select(StateOverlay.Clone));
+        return result;
+    }
+
+    /// <summary>An independent copy.</summary>
+    public VipOverlay Clone() => new()
+    {
+        AddedBackends = [.. AddedBackends.Select(StateOverlay.Clone)],
+        RemovedBackends = [.. RemovedBackends],
+        Backends = Backends.ToDictionary(b => b.Key, b => b.Value with { }),
+    };
+
+    /// <summary>An address in canonical text, so <c>fd00::0:1</c> and <c>fd00::1</c> are one backend.</summary>
+    internal static string Normal(string address) => IPAddress.TryParse(address, out var ip) ? ip.ToString() : address;
+}
