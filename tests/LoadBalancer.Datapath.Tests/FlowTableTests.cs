@@ -88,7 +88,7 @@ public sealed class FlowTableTests : IDisposable
         Assert.True(_world.Balancer.Flows.TryLookup(key, out var entry), "no lb_flows entry for the SYN's 5-tuple");
         Assert.Equal(_world.BackendId(s_tcp, backend), entry.RealId);
         Assert.Equal(_world.Synchronizer.Applied!.Vips[s_tcp], entry.VipId);
-        var now = (ulong)MonotonicCoarse.Now.Ticks * 100;
+        var now = KernelClock.MonotonicCoarseNs;
         Assert.InRange(entry.AtimeNs, now - 2_000_000_000, now + 2_000_000_000);
     }
 

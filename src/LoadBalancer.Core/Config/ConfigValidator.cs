@@ -38,9 +38,11 @@ public static class ConfigValidator
             return null;
         }
         var start = errors.Count;
-        if (string.IsNullOrWhiteSpace(node.Interface) || node.Interface.Length > 15 || node.Interface.Contains('/') || node.Interface.Any(char.IsWhiteSpace))
+        CheckDeviceName(node.Interface, "node.interface", errors);
+        var redirect = node.RedirectInterfaces ?? [];
+        for (var i = 0; i < redirect.Count; i++)
         {
-            errors.Add(new("node.interface", $"'{node.Interface}' is not a device name (1-15 characters, no '/' or spaces)"));
+            CheckDeviceName(redirect[i], $"node.redirect_interfaces[{i}]", errors);
         }
         var v4 = ParsePrefix(node.OuterSourceV4, AddressFamily.InterNetwork, 32, "node.outer_source_v4", errors);
         var v6 = ParsePrefix(node.OuterSourceV6, AddressFamily.InterNetworkV6, 96, "node.outer_source_v6", errors);
@@ -84,6 +86,7 @@ public static class ConfigValidator
             TcpIdleTimeout = tcpIdle,
             UdpIdleTimeout = udpIdle,
             NexthopCacheTtl = nexthopTtl,
+            RedirectInterfaces = [.. redirect.Distinct()],
             MaxVips = (uint)node.MaxVips,
             MaxBackends = (uint)node.MaxBackends,
         };
@@ -183,6 +186,14 @@ public static class ConfigValidator
             errors.Add(new($"{vipPath}.backends", "every backend has weight 0: at least one must take new flows"));
         }
         return specs;
+    }
+
+    private static void CheckDeviceName(string? name, string path, List<ConfigError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 15 || name.Contains('/') || name.Any(char.IsWhiteSpace))
+        {
+            errors.Add(new(path, $"'{name}' is not a device name (1-15 characters, no '/' or spaces)"));
+        }
     }
 
     private static IPAddress? ParseAddress(string? text, string path, List<ConfigError> errors)

@@ -49,6 +49,13 @@ public sealed class NodeConfig
     /// </summary>
     public string NexthopCacheTtl { get; set; } = "1s";
 
+    /// <summary>
+    /// Other devices the balancer may send packets out of with XDP redirect (the attached device is
+    /// always used, with XDP_TX); a next hop behind any other device goes through the kernel.
+    /// <remarks>Default none.</remarks>
+    /// </summary>
+    public List<string> RedirectInterfaces { get; set; } = [];
+
     /// <summary>Capacity for VIPs (each address:port/protocol counts once). <remarks>Default 512.</remarks></summary>
     public long MaxVips { get; set; } = 512;
 

@@ -39,6 +39,9 @@ public sealed record NodeSpec
     /// <summary>How long a resolved next hop is reused; zero = resolve per packet.</summary>
     public TimeSpan NexthopCacheTtl { get; init; }
 
+    /// <summary>Devices packets may be redirected to, besides the attached one.</summary>
+    public IReadOnlyList<string> RedirectInterfaces { get; init; } = [];
+
     /// <summary>Capacity for VIPs (ids 0 .. MaxVips-1).</summary>
     public uint MaxVips { get; init; }
 

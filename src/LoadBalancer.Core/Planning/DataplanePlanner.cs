@@ -24,6 +24,16 @@ public sealed class DataplanePlanner
         _backendIds = new IdAllocator<BackendRef>(1, node.MaxBackends, quarantine);
     }
 
+    /// <summary>
+    /// Continues from the ids a running data plane already uses (read back from its maps after a
+    /// restart), so flows keep their VIP and backend ids; see <see cref="IdAllocator{TKey}.Restore"/>.
+    /// </summary>
+    public void Restore(IReadOnlyDictionary<VipKey, uint> vips, IReadOnlyDictionary<BackendRef, uint> backends, TimeSpan now)
+    {
+        _vipIds.Restore(vips, now);
+        _backendIds.Restore(backends, now);
+    }
+
     /// <summary>The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.</summary>
     /// <exception cref="InvalidOperationException">The node settings differ from the planner's (they are
     /// fixed when the data plane loads), or ids ran out; the planner's state is then unchanged.</exception>

@@ -43,6 +43,36 @@ public sealed class IdAllocator<TKey>
         _nextFresh = other._nextFresh;
     }
 
+    /// <summary>
+    /// Takes over ids found in use (e.g. in a data plane left by an earlier run), at <paramref name="now"/>.
+    /// What happened to the other ids before is unknown, so every free id below the highest in use
+    /// is quarantined from now on.
+    /// </summary>
+    public void Restore(IReadOnlyDictionary<TKey, uint> inUse, TimeSpan now)
+    {
+        if (_assigned.Count > 0)
+        {
+            throw new InvalidOperationException("restore into an allocator that has handed out ids");
+        }
+        foreach (var (key, id) in inUse)
+        {
+            if (id < _first || id >= _end)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inUse), id, $"id of {key} is outside [{_first}, {_end})");
+            }
+            _assigned.Add(key, id);
+        }
+        var used = inUse.Values.ToHashSet();
+        _nextFresh = used.Count == 0 ? _first : used.Max() + 1;
+        for (var id = _first; id < _nextFresh; id++)
+        {
+            if (!used.Contains(id))
+            {
+                _quarantine.Enqueue((id, now + _quarantinePeriod));
+            }
+        }
+    }
+
     /// <summary>An independent copy, to try a change and keep or drop it whole.</summary>
     public IdAllocator<TKey> Clone() => new(this);
 

@@ -39,6 +39,9 @@ public sealed class StateOverlay
         return new BalancerConfig { Node = file.Node, Vips = vips };
     }
 
+    /// <summary>Whether VIP <paramref name="key"/> was created at run time (rather than by the file).</summary>
+    public bool IsRuntimeVip(VipKey key) => AddedVips.Any(v => TryKey(v) == key);
+
     /// <summary>An independent copy, to change and keep only if the result validates.</summary>
     public StateOverlay Clone() => new()
     {

@@ -16,6 +16,7 @@ public sealed class VipOverlay
     public Dictionary<string, BackendSettings> Backends { get; set; } = [];
 
     /// <summary>Whether nothing is left to change.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => AddedBackends.Count == 0 && RemovedBackends.Count == 0 && Backends.Count == 0;
 
     /// <summary>The file VIP <paramref name="vip"/> with these changes.</summary>

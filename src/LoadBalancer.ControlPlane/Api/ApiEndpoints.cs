@@ -1,0 +1,184 @@
+using System.Net;
+using System.Reflection;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.ControlPlane.Hosting;
+using LoadBalancer.Core.Api;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Core.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LoadBalancer.ControlPlane.Api;
+
+/// <summary>
+/// The local API lbctl speaks, under <c>/v1</c>. VIPs and backends travel in the query string
+/// (<c>?vip=10.0.0.1:80/tcp&amp;address=10.1.0.1</c>), which needs no path escaping. Refusals are
+/// an <see cref="ErrorResponse"/>: 400 for invalid input (every problem listed), 404 for something
+/// missing, 409 for something there already, 503 before the data plane runs.
+/// </summary>
+public static class ApiEndpoints
+{
+    private static readonly string s_version = typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Maps every endpoint.</summary>
+    public static IEndpointRouteBuilder MapLoadBalancerApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/status", Status);
+        v1.MapGet("/vips", (Reconciler r) => Guard(r, state => Results.Ok(Vips(state))));
+        v1.MapPost("/vips", (Reconciler r, VipRequest request, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.AddVip(file, overlay, ToConfig(request)), ct));
+        v1.MapDelete("/vips", (Reconciler r, string vip, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.RemoveVip(file, overlay, VipKey.Parse(vip)), ct));
+        v1.MapPut("/vips/backends", (Reconciler r, string vip, List<BackendRequest> backends, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetBackends(file, overlay, VipKey.Parse(vip), [.. backends.Select(ToConfig)]), ct));
+        v1.MapPost("/backends", (Reconciler r, string vip, BackendRequest backend, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.AddBackend(file, overlay, VipKey.Parse(vip), ToConfig(backend)), ct));
+        v1.MapDelete("/backends", (Reconciler r, string vip, string address, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.RemoveBackend(file, overlay, VipKey.Parse(vip), address), ct));
+        v1.MapPut("/backends/weight", (Reconciler r, string vip, string address, WeightRequest weight, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetWeight(file, overlay, VipKey.Parse(vip), address, weight.Weight), ct));
+        v1.MapPost("/backends/drain", (Reconciler r, string vip, string address, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetDrained(file, overlay, VipKey.Parse(vip), address, drained: true), ct));
+        v1.MapPost("/backends/undrain", (Reconciler r, string vip, string address, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetDrained(file, overlay, VipKey.Parse(vip), address, drained: false), ct));
+        v1.MapPost("/reload", async (Reconciler r, CancellationToken ct) =>
+            await Run(async () => Results.Ok(Change(await r.ReloadAsync(ct)))));
+        v1.MapGet("/stats", (Reconciler r, TimeProvider time) =>
+            Guard(r, state => Results.Ok(StatsReader.Read(r.Host.Balancer, state, time.GetUtcNow()))));
+        v1.MapGet("/flows", (Reconciler r, string? client, string? vip) => Guard(r, _ => Flows(r, client, vip)));
+        v1.MapGet("/explain", (Reconciler r, string client, string vip) => Guard(r, _ => Explain(r, client, vip)));
+        return app;
+    }
+
+    private static IResult Status(Reconciler r, LbdOptions options, Store.IDesiredStateStore store) => Guard(r, state => Results.Ok(new StatusResponse(
+        options.Instance,
+        s_version,
+        r.Host.Interface,
+        r.Host.Link.IsAttached,
+        r.Host.Reused,
+        r.Host.PinDirectory,
+        store.ConfigPath,
+        store.StatePath,
+        state.Generation,
+        state.AppliedAt,
+        r.LastError,
+        state.Spec.Vips.Count,
+        state.Spec.Vips.Sum(v => v.Backends.Count),
+        r.Host.Balancer.Flows.Map.MaxEntries)));
+
+    private static List<VipInfo> Vips(ReconcilerState state)
+    {
+        return [.. state.Spec.Vips.Select(vip =>
+        {
+            var ring = state.Plan.Rings[state.Plan.Vips[vip.Key]];
+            var backends = vip.Backends.Select(b =>
+            {
+                var id = state.Plan.Backends.First(p => p.Value.Vip == vip.Key && p.Value.Address.Equals(b.Address)).Key;
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, ring.Count(slot => slot == id) / (double)ring.Length);
+            });
+            return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config", [.. backends]);
+        })];
+    }
+
+    private static IResult Flows(Reconciler r, string? client, string? vip)
+    {
+        var balancer = r.Host.Balancer;
+        FlowEntry? entry = null;
+        if (client is not null || vip is not null)
+        {
+            if (client is null || vip is null)
+            {
+                return Error(400, "a flow lookup needs both client=ADDRESS:PORT and vip=ADDRESS:PORT/PROTO");
+            }
+            var (address, port) = ParseClient(client, requirePort: true);
+            var target = VipKey.Parse(vip);
+            entry = Explainer.Lookup(balancer, new FlowTuple(address, port, target.Address, target.Port, target.Protocol));
+        }
+        return Results.Ok(new FlowsResponse(balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries, entry));
+    }
+
+    private static IResult Explain(Reconciler r, string client, string vip)
+    {
+        var (address, port) = ParseClient(client, requirePort: false);
+        return Results.Ok(Explainer.Explain(r.Host.Balancer, address, port, VipKey.Parse(vip)));
+    }
+
+    private static async Task<IResult> Change(Reconciler r, Func<BalancerConfig, StateOverlay, StateOverlay> change, CancellationToken ct)
+        => await Run(async () => Results.Ok(Change(await r.ChangeAsync(change, ct))));
+
+    private static ChangeResponse Change(ChangeOutcome outcome) => new(outcome.Generation, outcome.Summary);
+
+    private static IResult Guard(Reconciler r, Func<ReconcilerState, IResult> read)
+    {
+        try
+        {
+            return r.Current is { } state ? read(state) : Error(503, "the data plane is not running yet");
+        }
+        catch (FormatException e)
+        {
+            return Error(400, e.Message);
+        }
+        catch (Bpf.BpfException e)
+        {
+            return Error(500, e.Message);
+        }
+    }
+
+    private static async Task<IResult> Run(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigValidationException e)
+        {
+            return Results.Json(new ErrorResponse($"refused: {e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}; nothing changed", [.. e.Errors.Select(p => p.ToString())]), statusCode: 400);
+        }
+        catch (StateChangeException e)
+        {
+            return Error(e.Error == StateChangeError.NotFound ? 404 : 409, e.Message);
+        }
+        catch (FormatException e)
+        {
+            return Error(400, e.Message);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or Bpf.BpfException)
+        {
+            return Error(500, e.Message);
+        }
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new ErrorResponse(message, []), statusCode: status);
+
+    private static VipConfig ToConfig(VipRequest request)
+    {
+        var key = VipKey.Parse(request.Vip);
+        return new VipConfig
+        {
+            Address = key.Address.ToString(),
+            Port = key.Port,
+            Protocol = key.Protocol.ToString().ToLowerInvariant(),
+            Backends = [.. request.Backends.Select(ToConfig)],
+        };
+    }
+
+    private static BackendConfig ToConfig(BackendRequest request) => new() { Address = request.Address, Weight = request.Weight };
+
+    /// <summary>ADDRESS, ADDRESS:PORT or [IPv6]:PORT; a missing port is 0.</summary>
+    private static (IPAddress Address, ushort Port) ParseClient(string text, bool requirePort)
+    {
+        if (IPAddress.TryParse(text, out var bare) && !requirePort)
+        {
+            return (bare, 0);
+        }
+        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is > 0 and <= ushort.MaxValue)
+        {
+            return (endpoint.Address, (ushort)endpoint.Port);
+        }
+        throw new FormatException($"'{text}' is not a client ADDRESS{(requirePort ? ":PORT" : "[:PORT]")} (IPv6 as [ADDRESS]:PORT)");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.Core.Api;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+
+namespace LoadBalancer.ControlPlane.Dataplane;
+
+/// <summary>
+/// Says how the data plane places one flow, read from the live maps, not from the plan: the VIP
+/// entry it matches, the flow hash and ring slot, what the live ring holds there, the flow-table
+/// entry, and so where the next packet goes and why (lbctl explain, lbctl flows).
+/// </summary>
+public static class Explainer
+{
+    /// <summary>Explains the flow from <paramref name="client"/>:<paramref name="clientPort"/> to <paramref name="target"/> (its address, port and protocol as sent).</summary>
+    public static ExplainResponse Explain(BalancerObject balancer, IPAddress client, ushort clientPort, VipKey target)
+    {
+        var tuple = new FlowTuple(client, clientPort, target.Address, target.Port, target.Protocol);
+        var flowText = Describe(tuple);
+        if (client.AddressFamily != target.Address.AddressFamily)
+        {
+            return new ExplainResponse(flowText, null, "none", null, null, null, null, null, "the client and the VIP are of different address families", null);
+        }
+        var (vipKey, vipId, match) = MatchVip(balancer, target);
+        if (vipId is null)
+        {
+            var why = match == "unserved"
+                ? $"{target.Address} is a VIP address but no VIP takes {target.Protocol.ToString().ToLowerInvariant()} port {target.Port}: dropped (drop_vip_unserved)"
+                : $"{target.Address} is no VIP address: passed to the kernel untouched (pass_not_vip)";
+            return new ExplainResponse(flowText, null, match, null, null, null, null, null, why, null);
+        }
+        var hash = FlowHash.Compute(tuple, balancer.Config.HashSeed);
+        var slot = hash % balancer.Config.RingSize;
+        var ringBackend = RingBackend(balancer, vipId.Value, slot);
+        var entry = Lookup(balancer, tuple);
+        string? backend;
+        string reason;
+        if (entry.Live)
+        {
+            backend = entry.Backend;
+            reason = backend == ringBackend?.ToString()
+                ? "pinned by its flow entry, to the backend its ring slot names too"
+                : $"pinned by its flow entry to {backend}; the ring now says {ringBackend?.ToString() ?? "nothing"}, which only a new connection (SYN) or an entry past its idle timeout would follow";
+        }
+        else
+        {
+            backend = ringBackend?.ToString();
+            reason = ringBackend is null
+                ? "the ring slot names no backend (no backend takes new flows): dropped (drop_no_real)"
+                : entry.Found ? "its flow entry is stale (idle past its timeout, or its backend is gone): placed by the ring" : "no flow entry: placed by the ring, and the first packet pins it";
+        }
+        var outer = ringBackend is null && backend is null ? null : OuterSource(balancer, IPAddress.Parse(backend!), hash);
+        return new ExplainResponse(flowText, vipKey!.Value.ToString(), match, hash, slot, ringBackend?.ToString(), entry.Found ? entry : null, backend, reason, outer?.ToString());
+    }
+
+    /// <summary>The flow-table entry of <paramref name="tuple"/>, and whether the data plane would still honour it.</summary>
+    public static FlowEntry Lookup(BalancerObject balancer, FlowTuple tuple)
+    {
+        var key = new LbFlowKey
+        {
+            Src = Ip6Bytes.From(tuple.Source),
+            Dst = Ip6Bytes.From(tuple.Destination),
+            Sport = Be16.FromHost(tuple.SourcePort),
+            Dport = Be16.FromHost(tuple.DestinationPort),
+            Proto = (byte)tuple.Protocol,
+            Family = Ip6Bytes.FamilyOf(tuple.Source),
+        };
+        if (!balancer.Flows.TryLookup(key, out var flow))
+        {
+            return new FlowEntry(Describe(tuple), false, null, null, null, false);
+        }
+        var idle = (long)(KernelClock.MonotonicCoarseNs - flow.AtimeNs) / 1e9;
+        var timeout = (tuple.Protocol == L4Protocol.Tcp ? balancer.Config.TcpIdleNs : balancer.Config.UdpIdleNs) / 1e9;
+        var backend = BackendAddress(balancer, flow.RealId);
+        var vip = VipName(balancer, flow.VipId);
+        return new FlowEntry(Describe(tuple), true, backend?.ToString(), vip, Math.Round(Math.Max(0, idle), 1), backend is not null && idle <= timeout);
+    }
+
+    private static (VipKey? Key, uint? Id, string Match) MatchVip(BalancerObject balancer, VipKey target)
+    {
+        if (balancer.Vips.TryLookup(target.ToAbi(), out var exact))
+        {
+            return (target, exact.Id, "exact");
+        }
+        var wildcard = target with { Port = 0 };
+        if (balancer.Vips.TryLookup(wildcard.ToAbi(), out var any))
+        {
+            return (wildcard, any.Id, "wildcard");
+        }
+        return (null, null, balancer.Vips.TryLookup(AbiConvert.AddressMarker(target.Address), out _) ? "unserved" : "none");
+    }
+
+    private static IPAddress? RingBackend(BalancerObject balancer, uint vipId, uint slot)
+    {
+        var inner = balancer.Rings.OpenInner(vipId);
+        if (inner is null)
+        {
+            return null;
+        }
+        using var ring = new BpfMap<uint, uint>(inner);
+        return ring.TryLookup(slot, out var id) ? BackendAddress(balancer, id) : null;
+    }
+
+    private static IPAddress? BackendAddress(BalancerObject balancer, uint id)
+        => id != 0 && balancer.Reals.TryLookup(id, out var real) && real.Family != LbFamily.None ? real.Addr.ToAddress(real.Family) : null;
+
+    private static string? VipName(BalancerObject balancer, uint vipId)
+    {
+        foreach (var key in balancer.Vips.Keys())
+        {
+            if (key.Proto != (byte)LbVipProto.Address && balancer.Vips.TryLookup(key, out var vip) && vip.Id == vipId)
+            {
+                return key.ToModel().ToString();
+            }
+        }
+        return null;
+    }
+
+    private static IPAddress OuterSource(BalancerObject balancer, IPAddress backend, uint hash)
+        => LoadConfigFactory.OuterSource(balancer.Config, backend.AddressFamily == AddressFamily.InterNetworkV6, hash);
+
+    private static string Describe(FlowTuple tuple)
+    {
+        var client = tuple.Source.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{tuple.Source}]" : tuple.Source.ToString();
+        return $"{client}:{tuple.SourcePort} -> {new VipKey(tuple.Destination, tuple.DestinationPort, tuple.Protocol)}";
+    }
+}

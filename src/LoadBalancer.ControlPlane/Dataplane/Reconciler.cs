@@ -1,0 +1,184 @@
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Store;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Planning;
+using LoadBalancer.Core.State;
+using Microsoft.Extensions.Logging;
+
+namespace LoadBalancer.ControlPlane.Dataplane;
+
+/// <summary>
+/// Keeps the data plane equal to the desired state. Every change, from lbctl or a reload of the
+/// configuration, takes the same path, one at a time: compute the new state, validate the whole of
+/// it, keep it (the store), plan it, write the difference into the maps. A change that does not
+/// validate leaves everything as it was and says why, with every problem.
+/// </summary>
+public sealed partial class Reconciler : IDisposable
+{
+    private readonly IDesiredStateStore _store;
+    private readonly string _pinDirectory;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Reconciler> _log;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DataplaneHost? _host;
+    private DataplanePlanner? _planner;
+    private DataplaneSynchronizer? _synchronizer;
+
+    /// <summary>A reconciler between <paramref name="store"/> and the data plane pinned under <paramref name="pinDirectory"/>.</summary>
+    public Reconciler(IDesiredStateStore store, string pinDirectory, TimeProvider time, ILogger<Reconciler> log)
+    {
+        _store = store;
+        _pinDirectory = pinDirectory;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>The state in force, or null before <see cref="StartAsync"/> succeeded.</summary>
+    public ReconcilerState? Current { get; private set; }
+
+    /// <summary>The last change or reload that was refused or failed.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>The running data plane.</summary>
+    public DataplaneHost Host => _host ?? throw new InvalidOperationException("the data plane is not started");
+
+    /// <summary>
+    /// Reads the desired state, takes over or loads the data plane, attaches it and applies the state.
+    /// Any failure is fatal to the daemon's start, and leaves nothing new attached.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var desired = await _store.LoadAsync(cancellationToken);
+        var spec = ConfigValidator.Validate(desired.Effective);
+        _host = DataplaneHost.Start(spec.Node, _pinDirectory);
+        try
+        {
+            _planner = new DataplanePlanner(spec.Node);
+            _synchronizer = new DataplaneSynchronizer(_host.Balancer);
+            if (_host.Reused)
+            {
+                var (vips, backends) = DataplaneIds.Read(_host.Balancer);
+                _planner.Restore(vips, backends, Monotonic.Now);
+                _synchronizer.Resync();
+                LogReused(_pinDirectory, vips.Count, backends.Count);
+            }
+            SetRedirectPorts(spec.Node);
+            var outcome = Apply(desired, spec, generation: 1);
+            LogStarted(spec.Node.Interface, _store.Description, outcome.Summary);
+        }
+        catch
+        {
+            var created = !_host.Reused;
+            _host.Dispose();
+            _host = null;
+            if (created)
+            {
+                DataplaneHost.Remove(_pinDirectory);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Applies a run-time change to the overlay; the change function may throw <see cref="StateChangeException"/>.</summary>
+    /// <exception cref="StateChangeException">What the change names is missing or there already.</exception>
+    /// <exception cref="ConfigValidationException">The result is not a valid configuration (nothing changed).</exception>
+    public async Task<ChangeOutcome> ChangeAsync(Func<BalancerConfig, StateOverlay, StateOverlay> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+            var overlay = change(current.Desired.Config, current.Desired.Overlay);
+            var desired = current.Desired with { Overlay = overlay };
+            var spec = ConfigValidator.Validate(desired.Effective);
+            await _store.SaveOverlayAsync(overlay, cancellationToken);
+            var outcome = Apply(desired, spec, current.Generation + 1);
+            LogChanged(outcome.Generation, outcome.Summary);
+            return outcome;
+        }
+        catch (Exception e) when (e is StateChangeException or ConfigValidationException)
+        {
+            LastError = e.Message;
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Reads the configuration again (SIGHUP, file change, lbctl) and applies it with the run-time changes on top.</summary>
+    /// <exception cref="ConfigValidationException">The new configuration is invalid, or changes load-time settings; the running one stays.</exception>
+    public async Task<ChangeOutcome> ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+            var desired = await _store.LoadAsync(cancellationToken);
+            var spec = ConfigValidator.Validate(desired.Effective);
+            if (Host.Differences(spec.Node) is { Count: > 0 } differences)
+            {
+                throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
+            }
+            SetRedirectPorts(spec.Node);
+            var outcome = Apply(desired, spec, current.Generation + 1);
+            LogReloaded(outcome.Generation, outcome.Summary);
+            return outcome;
+        }
+        catch (Exception e) when (e is ConfigValidationException or InvalidDataException or IOException)
+        {
+            LastError = e.Message;
+            LogReloadRefused(e.Message);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _host?.Dispose();
+        _gate.Dispose();
+    }
+
+    private ChangeOutcome Apply(DesiredState desired, BalancerSpec spec, long generation)
+    {
+        var plan = _planner!.Plan(spec, Monotonic.Now);
+        SyncResult sync;
+        try
+        {
+            sync = _synchronizer!.Apply(plan);
+        }
+        catch (Exception e)
+        {
+            LastError = $"writing the data plane failed: {e.Message}";
+            LogApplyFailed(e);
+            throw;
+        }
+        Current = new ReconcilerState(desired, spec, plan, generation, _time.GetUtcNow());
+        LastError = null;
+        return new ChangeOutcome(generation, sync);
+    }
+
+    private void SetRedirectPorts(NodeSpec node)
+    {
+        var ifindexes = new List<int>();
+        foreach (var name in node.RedirectInterfaces)
+        {
+            try
+            {
+                ifindexes.Add(NetDevice.IndexOf(name));
+            }
+            catch (Bpf.BpfException)
+            {
+                throw new ConfigValidationException([new ConfigError("node.redirect_interfaces", $"interface '{name}' does not exist in this network namespace")]);
+            }
+        }
+        RedirectPorts.Set(Host.Balancer, ifindexes);
+    }
+}

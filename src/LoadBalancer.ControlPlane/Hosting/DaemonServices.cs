@@ -1,0 +1,65 @@
+using System.Globalization;
+using LoadBalancer.ControlPlane.Api;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.ControlPlane.Metrics;
+using LoadBalancer.ControlPlane.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace LoadBalancer.ControlPlane.Hosting;
+
+/// <summary>Registers lbd's services and endpoints; Program.cs stays a composition root.</summary>
+public static class DaemonServices
+{
+    /// <summary>Adds the store, the reconciler and its hosted service, the metrics endpoint, and the API listener on the Unix socket.</summary>
+    public static WebApplicationBuilder AddLoadBalancerDaemon(this WebApplicationBuilder builder, LbdOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IDesiredStateStore>(_ => new FileStateStore(options.ConfigPath, options.EmbeddedConfig, options.EffectiveStatePath));
+        services.AddSingleton(sp => new Reconciler(
+            sp.GetRequiredService<IDesiredStateStore>(), options.EffectivePinDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Reconciler>>()));
+        services.AddHostedService<DataplaneService>();
+        if (!string.IsNullOrEmpty(options.Metrics))
+        {
+            var (host, port) = ParseMetricsAddress(options.Metrics);
+            services.AddSingleton(_ => Prometheus.Metrics.DefaultRegistry);
+            services.AddSingleton<DataplaneMetrics>();
+            services.AddMetricServer(o =>
+            {
+                o.Hostname = host;
+                o.Port = port;
+            });
+        }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(options.EffectiveApiSocket));
+        return builder;
+    }
+
+    /// <summary>Maps the API and wires what runs once the host has started.</summary>
+    public static WebApplication UseLoadBalancerDaemon(this WebApplication app, LbdOptions options)
+    {
+        app.MapLoadBalancerApi();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            ApiSocket.Restrict(options.EffectiveApiSocket);
+            app.Services.GetService<DataplaneMetrics>();
+        });
+        return app;
+    }
+
+    /// <summary>HOST:PORT (IPv6 as [HOST]:PORT).</summary>
+    public static (string Host, ushort Port) ParseMetricsAddress(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
+        {
+            throw new FormatException($"'{text}' is not a metrics address HOST:PORT, e.g. 127.0.0.1:9810");
+        }
+        return (text[..colon].Trim('[', ']'), port);
+    }
+}
