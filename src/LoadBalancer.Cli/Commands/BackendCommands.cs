@@ -1,0 +1,84 @@
+using System.CommandLine;
+using LoadBalancer.Cli.Client;
+using LoadBalancer.Cli.Output;
+using LoadBalancer.Core.Api;
+
+namespace LoadBalancer.Cli.Commands;
+
+/// <summary><c>lbctl backend list|add|remove|weight|drain|undrain</c>.</summary>
+public static class BackendCommands
+{
+    /// <summary>The command group.</summary>
+    public static Command Build(CliContext cli)
+    {
+        var backend = new Command("backend", "List and change the backends of a VIP. Changes are kept across restarts.");
+        var vip = new Argument<string>("vip") { Description = "ADDRESS:PORT/PROTO" };
+        var address = new Argument<string>("address") { Description = "the backend's address" };
+
+        var list = new Command("list", "List a VIP's backends with weight, ring share and state.");
+        list.Arguments.Add(vip);
+        list.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
+        {
+            var vips = await client.GetAsync<List<VipInfo>>("v1/vips", ct);
+            var wanted = parse.GetValue(vip)!;
+            var match = vips.FirstOrDefault(v => v.Vip == Canonical(wanted)) ?? throw new LbctlException(ExitCodes.Refused, $"no VIP {wanted}");
+            cli.Print(parse, client, () =>
+            {
+                var table = new Table("BACKEND", "ID", "WEIGHT", "RING SHARE", "STATE");
+                foreach (var b in match.Backends)
+                {
+                    table.Row(b.Address, b.Id, b.Weight, $"{b.RingShare * 100:0.0}%", b.Drained ? "drained" : "active");
+                }
+                return table.ToString();
+            });
+        }, cancel));
+
+        var weightOption = new Option<long>("--weight") { Description = "relative share of new flows, 0-65535", DefaultValueFactory = _ => 1 };
+        var add = new Command("add", "Add a backend to a VIP.");
+        add.Arguments.Add(vip);
+        add.Arguments.Add(address);
+        add.Options.Add(weightOption);
+        add.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path("v1/backends", parse, vip, null), new BackendRequest(parse.GetValue(address)!, parse.GetValue(weightOption)), ct), cancel));
+
+        var remove = new Command("remove", "Remove a backend from a VIP; its flows move to the others at once (drain first to let them finish).");
+        remove.Arguments.Add(vip);
+        remove.Arguments.Add(address);
+        remove.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Delete, Path("v1/backends", parse, vip, address), null, ct), cancel));
+
+        var weight = new Command("weight", "Set a backend's weight (0 takes no new flows).");
+        var weightArgument = new Argument<long>("weight") { Description = "0-65535" };
+        weight.Arguments.Add(vip);
+        weight.Arguments.Add(address);
+        weight.Arguments.Add(weightArgument);
+        weight.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Put, Path("v1/backends/weight", parse, vip, address), new WeightRequest(parse.GetValue(weightArgument)), ct), cancel));
+
+        var drain = new Command("drain", "Stop sending new flows to a backend; its existing flows go on. The weight is kept for undrain.");
+        drain.Arguments.Add(vip);
+        drain.Arguments.Add(address);
+        drain.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path("v1/backends/drain", parse, vip, address), null, ct), cancel));
+
+        var undrain = new Command("undrain", "Let a drained backend take new flows again, at its weight.");
+        undrain.Arguments.Add(vip);
+        undrain.Arguments.Add(address);
+        undrain.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path("v1/backends/undrain", parse, vip, address), null, ct), cancel));
+
+        foreach (var command in new[] { list, add, remove, weight, drain, undrain })
+        {
+            backend.Subcommands.Add(command);
+        }
+        return backend;
+    }
+
+    private static string Path(string route, ParseResult parse, Argument<string> vip, Argument<string>? address)
+        => address is null
+            ? $"{route}?vip={LbdClient.Q(parse.GetValue(vip)!)}"
+            : $"{route}?vip={LbdClient.Q(parse.GetValue(vip)!)}&address={LbdClient.Q(parse.GetValue(address)!)}";
+
+    private static string Canonical(string vip)
+        => Core.Model.VipKey.TryParse(vip, out var key) ? key.ToString() : throw new LbctlException(ExitCodes.Usage, $"'{vip}' is not a VIP: write ADDRESS:PORT/PROTO");
+}
