@@ -53,6 +53,9 @@ public sealed class ClientNet : IDisposable
         return (await response.Content.ReadAsStringAsync()).Trim();
     }
 
+    /// <summary>A socket created in the client namespace.</summary>
+    public Socket Socket(AddressFamily family, SocketType type, ProtocolType protocol) => _thread.Run(() => new Socket(family, type, protocol));
+
     /// <summary>One UDP request from a fresh socket (a new flow) and its answer, "name payload"; null if none came in time.</summary>
     public string? UdpOnce(IPAddress vip, ReadOnlySpan<byte> payload, TimeSpan? timeout = null)
     {

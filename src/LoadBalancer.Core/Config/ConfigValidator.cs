@@ -122,7 +122,7 @@ public static class ConfigValidator
             }
             var backends = ValidateBackends(vip.Backends, path, errors);
             backendCount += backends.Count;
-            if (errors.Count > start || address is null || protocol is null)
+            if (address is null || protocol is null || vip.Port is < 0 or > 65535)
             {
                 continue;
             }
@@ -133,7 +133,10 @@ public static class ConfigValidator
                 continue;
             }
             seen.Add(key, i);
-            specs.Add(new VipSpec(key, backends));
+            if (errors.Count == start)
+            {
+                specs.Add(new VipSpec(key, backends));
+            }
         }
         if (node is not null)
         {

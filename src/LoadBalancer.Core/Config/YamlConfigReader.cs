@@ -14,13 +14,35 @@ namespace LoadBalancer.Core.Config;
 /// </summary>
 public static class YamlConfigReader
 {
-    /// <summary>Reads <paramref name="yaml"/> and validates the result: the spec, or every problem.</summary>
+    /// <summary>Reads <paramref name="yaml"/> and validates the result: the spec, or every problem, those of
+    /// the reading (syntax, unknown keys, mistyped values) and those of the values, together.</summary>
     /// <exception cref="ConfigValidationException">The text is not a valid configuration.</exception>
     public static Model.BalancerSpec Load(string yaml) => ConfigValidator.Validate(Read(yaml));
 
-    /// <summary>Reads <paramref name="yaml"/> without validating values.</summary>
+    /// <summary>
+    /// Reads <paramref name="yaml"/>. The values are validated only when the reading failed, so that
+    /// the exception lists every problem at once; a config that reads cleanly is returned as is.
+    /// </summary>
     /// <exception cref="ConfigValidationException">The text is not YAML, or has unknown keys or mistyped values.</exception>
     public static BalancerConfig Read(string yaml)
+    {
+        var (config, errors) = Bind(yaml);
+        if (errors.Count == 0)
+        {
+            return config;
+        }
+        try
+        {
+            ConfigValidator.Validate(config);
+        }
+        catch (ConfigValidationException e)
+        {
+            errors.AddRange(e.Errors);
+        }
+        throw new ConfigValidationException(errors);
+    }
+
+    private static (BalancerConfig Config, List<ConfigError> Errors) Bind(string yaml)
     {
         var errors = new List<ConfigError>();
         var config = new BalancerConfig();
@@ -39,7 +61,7 @@ public static class YamlConfigReader
         {
             BindObject(root, config, "", errors);
         }
-        return errors.Count == 0 ? config : throw new ConfigValidationException(errors);
+        return (config, errors);
     }
 
     private static void BindObject(YamlNode node, object target, string path, List<ConfigError> errors)

@@ -1,0 +1,312 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using LoadBalancer.Core.Api;
+using LoadBalancer.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LoadBalancer.E2E.Tests.Daemon;
+
+/// <summary>One topology (client, balancer namespace, four backends) for the daemon tests; each test runs its own lbd.</summary>
+public sealed class DaemonFixture : IDisposable
+{
+    public DaemonFixture()
+    {
+        Topology = new Topology(backends: 4);
+        Client = new ClientNet(Topology);
+    }
+
+    public Topology Topology { get; }
+
+    public ClientNet Client { get; }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Topology.Dispose();
+    }
+}
+
+/// <summary>
+/// lbd as an operator runs it: a real process in the balancer's namespace, configured by file and
+/// by lbctl, restarted, killed, reloaded and fed bad input, with real traffic through it.
+/// </summary>
+public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output) : IClassFixture<DaemonFixture>
+{
+    private const string Http4 = "10.210.100.1:80/tcp";
+    private const string Udp4 = "10.210.100.1:5353/udp";
+    private static readonly string[] s_be12 = ["10.210.0.11", "10.210.0.12"];
+    private static readonly string[] s_be123 = ["10.210.0.11", "10.210.0.12", "10.210.0.13"];
+
+    private Topology Topology => fixture.Topology;
+
+    private ClientNet Client => fixture.Client;
+
+    [Fact]
+    public async Task ConfiguredByFileThenByLbctl_TrafficFollows_AndLbctlChangesSurviveARestart()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
+        lbd.Start();
+        Assert.Equal(["be1", "be2"], (await Gets(30)).Distinct().Order());
+
+        Lbctl.Ok(lbd, "backend", "add", Http4, "10.210.0.13");
+        Lbctl.Ok(lbd, "backend", "remove", Http4, "10.210.0.11");
+        Assert.Equal(["be2", "be3"], (await Gets(30)).Distinct().Order());
+
+        lbd.Stop();
+        lbd.Start();
+        var vips = JsonSerializer.Deserialize<List<VipInfo>>(Lbctl.Ok(lbd, "vip", "list", "--json"), JsonSerializerOptions.Web)!;
+        Assert.Equal(["10.210.0.12", "10.210.0.13"], vips.Single().Backends.Select(b => b.Address).Order());
+        Assert.Equal(["be2", "be3"], (await Gets(30)).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task RestartWithoutLoss_GracefulAndKilled_NoDatagramLost_ConnectionKept_FlowsKeepTheirBackends()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be123), (Udp4, s_be123)));
+        lbd.Start();
+        using var http = Client.Http();
+        var tcpBackend = (await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim();
+        using var stream = new UdpStream(Client, Topology.Vip4, flows: 8, interval: TimeSpan.FromMilliseconds(10));
+        stream.Start();
+
+        var tcpAnswers = new List<string>();
+        foreach (var kill in new[] { false, true })
+        {
+            Thread.Sleep(700);
+            lbd.Stop(kill);
+            Thread.Sleep(700);
+            tcpAnswers.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim()); // with no lbd at all
+            lbd.Start();
+        }
+        Thread.Sleep(700);
+        var result = stream.Stop();
+        tcpAnswers.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+
+        output.WriteLine($"UDP: {result.Sent} datagrams sent over {result.Flows} flows, {result.Received} answered, {result.Sent - result.Received} lost; " +
+            $"backends per flow: {string.Join(", ", result.BackendsPerFlow.Select(b => string.Join('+', b)))}; TCP answers: {string.Join(", ", tcpAnswers.Prepend(tcpBackend))}");
+        Assert.True(result.Sent > 300, $"only {result.Sent} datagrams sent");
+        Assert.Equal(result.Sent, result.Received);
+        Assert.All(result.BackendsPerFlow, backends => Assert.Single(backends));
+        Assert.All(tcpAnswers, answer => Assert.Equal(tcpBackend, answer));
+        Assert.Contains("took over the data plane", lbd.Log);
+    }
+
+    [Fact]
+    public async Task HotReload_AddsAVipAndABackend_WithoutResettingFlows()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
+        lbd.Start();
+        var clients = Enumerable.Range(0, 12).Select(_ => Client.Http()).ToList();
+        try
+        {
+            var pinned = new List<string>();
+            foreach (var http in clients)
+            {
+                pinned.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+            }
+            var flowsBefore = Flows(lbd).Entries;
+
+            File.WriteAllText(lbd.ConfigPath!, Yaml((Http4, s_be123), ("10.210.100.2:80/tcp", ["10.210.0.14"])));
+            WaitFor(() => Status(lbd).Generation >= 2, "the reload after the file changed");
+
+            for (var i = 0; i < clients.Count; i++)
+            {
+                Assert.Equal(pinned[i], (await clients[i].GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+            }
+            Assert.Equal("be4", await Client.GetOnce(IPAddress.Parse("10.210.100.2")));
+            Assert.Contains("be3", await Gets(40));
+            Assert.True(Flows(lbd).Entries >= flowsBefore, "the flow table was reset");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task BadConfiguration_IsRefusedWithEveryProblemByPath_AndTheRunningStateStays()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
+        lbd.Start();
+        var good = File.ReadAllText(lbd.ConfigPath!);
+        var listBefore = Lbctl.Ok(lbd, "vip", "list", "--json");
+
+        var broken = Path.Combine(lbd.Directory, "broken.yaml");
+        File.WriteAllText(broken, "node:\n  interface: lb0\nvips: [\n");
+        var (code, text) = Shell.TryRun("dotnet", Tools.Lbctl, "config", "validate", broken);
+        Assert.Equal(1, code);
+        Assert.Contains("(yaml): line", text);
+
+        var wrong = Path.Combine(lbd.Directory, "wrong.yaml");
+        File.WriteAllText(wrong, """
+            node:
+              interface: lb0
+              ring_siz: 7
+            vips:
+              - address: 10.210.100.1
+                port: 80
+                protocol: tcp
+                backends:
+                  - address: 10.210.0.11
+                    weight: 70000
+                  - address: 10.210.0.300
+              - address: 10.210.100.1
+                port: 80
+                protocol: tcp
+                backends:
+                  - address: 10.210.0.12
+            """);
+        (code, text) = Shell.TryRun("dotnet", Tools.Lbctl, "config", "validate", wrong);
+        output.WriteLine(text);
+        Assert.Equal(1, code);
+        Assert.Contains("node.ring_siz: unknown key", text);
+        Assert.Contains("did you mean 'ring_size'", text);
+
+        File.WriteAllText(wrong, File.ReadAllText(wrong).Replace("  ring_siz: 7\n", ""));
+        (code, text) = Shell.TryRun("dotnet", Tools.Lbctl, "config", "validate", wrong);
+        output.WriteLine(text);
+        Assert.Equal(1, code);
+        Assert.Contains("vips[0].backends[0].weight: 70000 must be 0..65535", text);
+        Assert.Contains("vips[0].backends[1].address: '10.210.0.300' is not a unicast IPv4 or IPv6 address", text);
+        Assert.Contains("vips[1]: duplicate VIP 10.210.100.1:80/tcp, already defined at vips[0]", text);
+        Assert.Contains("3 problems", text);
+
+        File.Copy(wrong, lbd.ConfigPath!, overwrite: true);
+        lbd.Hangup();
+        WaitFor(() => Status(lbd).LastError is not null, "lbd to refuse the reload");
+        Assert.Contains("duplicate VIP", Status(lbd).LastError);
+        Assert.Equal(listBefore, Lbctl.Ok(lbd, "vip", "list", "--json"));
+        Assert.Equal(1, Status(lbd).Generation);
+        Assert.Equal(["be1", "be2"], (await Gets(20)).Distinct().Order());
+
+        var (addCode, addText) = Lbctl.Run(lbd, "vip", "add", "10.210.100.9:80/tcp", "--backend", "10.210.0.11=70000", "--backend", "nope");
+        Assert.Equal(1, addCode);
+        Assert.Contains("weight: 70000 must be 0..65535", addText);
+        Assert.Contains("'nope' is not a unicast", addText);
+        Assert.Equal(listBefore, Lbctl.Ok(lbd, "vip", "list", "--json"));
+        File.WriteAllText(lbd.ConfigPath!, good);
+    }
+
+    [Fact]
+    public void Lbctl_WithLbdDown_SaysSoInOneLine_AndExits3()
+    {
+        var socket = Path.Combine(Path.GetTempPath(), $"{TestEnvironment.RunPrefix}-none.sock");
+        var (code, text) = Shell.TryRun("dotnet", Tools.Lbctl, "--socket", socket, "status");
+        Assert.Equal(3, code);
+        var line = Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"lbctl: cannot reach lbd at {socket}", line);
+        Assert.Contains("is lbd running?", line);
+    }
+
+    [Fact]
+    public void Lbctl_AsNonRoot_IsDenied_InOneLine_AndExits4()
+    {
+        // A copy readable by everyone: the test tree may sit under a directory only root can enter.
+        var copy = Directory.CreateTempSubdirectory($"{TestEnvironment.RunPrefix}-lbctl-");
+        try
+        {
+            Shell.Run("cp", "-r", $"{Tools.LbctlDirectory}/.", copy.FullName);
+            Shell.Run("chmod", "-R", "a+rX", copy.FullName);
+            var (code, text) = Shell.TryRun("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", Path.Combine(copy.FullName, "lbctl.dll"), "status");
+            Assert.Equal(4, code);
+            var line = Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal("lbctl: lbctl needs root: lbd's API socket is root-only (run: sudo lbctl ...)", line);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ApiSocket_IsRootOnly()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
+        lbd.Start();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lbd.Socket));
+        Assert.Equal("0", Shell.Run("stat", "-c", "%u", lbd.Socket).Trim());
+    }
+
+    [Fact]
+    public void MissingInterface_FailsAtStartInOneClearLine_LeavingNothingAttached()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)).Replace("interface: lb0", "interface: nope0"));
+
+        var (code, text) = lbd.StartAndWait(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, code);
+        Assert.Contains("lbd: interface 'nope0' does not exist in this network namespace (node.interface)", text);
+        Assert.False(Directory.Exists(lbd.PinDirectory), $"{lbd.PinDirectory} was left behind");
+        Assert.DoesNotContain("prog/xdp", Topology.Exec("lb", "ip", "-d", "link", "show"));
+    }
+
+    [Fact]
+    public void Metrics_PerVipPacketCounter_EqualsWhatTheClientSent()
+    {
+        const string Vip = "10.210.100.3:5353/udp";
+        using var lbd = new LbdProcess(Topology, Yaml((Vip, s_be123)));
+        lbd.Start();
+        const int Datagrams = 137;
+        for (var i = 0; i < Datagrams; i++)
+        {
+            Assert.NotNull(Client.UdpOnce(IPAddress.Parse("10.210.100.3"), Encoding.ASCII.GetBytes($"m{i}")));
+        }
+
+        var metrics = lbd.Metrics();
+
+        var line = metrics.Split('\n').Single(l => l.StartsWith($"lb_vip_packets_total{{vip=\"{Vip}\"}}", StringComparison.Ordinal));
+        output.WriteLine(line);
+        Assert.Equal(Datagrams, long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("lb_dataplane_attached{interface=\"lb0\"} 1", metrics);
+        Assert.Contains("lb_config_generation 1", metrics);
+    }
+
+    /// <summary>A configuration for lb0 with these VIPs.</summary>
+    internal static string Yaml(params (string Vip, string[] Backends)[] vips)
+    {
+        var yaml = new StringBuilder("node:\n  interface: lb0\n  flow_table_size: 65536\nvips:\n");
+        foreach (var (vip, backends) in vips)
+        {
+            var key = Core.Model.VipKey.Parse(vip);
+            yaml.Append($"  - address: {key.Address}\n    port: {key.Port}\n    protocol: {key.Protocol.ToString().ToLowerInvariant()}\n    backends:\n");
+            foreach (var backend in backends)
+            {
+                yaml.Append($"      - address: {backend}\n");
+            }
+        }
+        return yaml.ToString();
+    }
+
+    private async Task<List<string>> Gets(int count)
+    {
+        var answers = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            answers.Add(await Client.GetOnce(Topology.Vip4));
+        }
+        return answers;
+    }
+
+    private static StatusResponse Status(LbdProcess lbd)
+        => JsonSerializer.Deserialize<StatusResponse>(Lbctl.Ok(lbd, "status", "--json"), JsonSerializerOptions.Web)!;
+
+    private static FlowsResponse Flows(LbdProcess lbd)
+        => JsonSerializer.Deserialize<FlowsResponse>(Lbctl.Ok(lbd, "flows", "--json"), JsonSerializerOptions.Web)!;
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited 15s for {what}");
+            }
+            Thread.Sleep(100);
+        }
+    }
+}

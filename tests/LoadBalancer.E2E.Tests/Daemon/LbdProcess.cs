@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using LoadBalancer.Testing;
+
+namespace LoadBalancer.E2E.Tests.Daemon;
+
+/// <summary>
+/// A real lbd process in the topology's lb namespace, with its own instance name, files, socket
+/// and metrics port. Disposing kills it, detaches its data plane and removes its files.
+/// </summary>
+public sealed class LbdProcess : IDisposable
+{
+    private static int s_count;
+    private Process? _process;
+    private string _log = "";
+
+    public LbdProcess(Topology topology, string? configYaml)
+    {
+        Topology = topology;
+        var n = Interlocked.Increment(ref s_count);
+        Instance = $"{TestEnvironment.RunPrefix}-d{n}";
+        Directory = System.IO.Directory.CreateTempSubdirectory($"{Instance}-").FullName;
+        Socket = Path.Combine(Directory, "lbd.sock");
+        StatePath = Path.Combine(Directory, "state.json");
+        PinDirectory = $"/sys/fs/bpf/{Instance}";
+        MetricsPort = 19000 + (Environment.ProcessId % 500 * 10) + n;
+        if (configYaml is not null)
+        {
+            ConfigPath = Path.Combine(Directory, "lb.yaml");
+            File.WriteAllText(ConfigPath, configYaml);
+        }
+    }
+
+    public Topology Topology { get; }
+
+    public string Instance { get; }
+
+    public string Directory { get; }
+
+    public string Socket { get; }
+
+    public string StatePath { get; }
+
+    public string PinDirectory { get; }
+
+    public string? ConfigPath { get; }
+
+    public int MetricsPort { get; }
+
+    /// <summary>What lbd printed, from every start.</summary>
+    public string Log => _log + (_process is null ? "" : ReadCurrentOutput());
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts lbd and waits until its API answers; throws with its output if it exits or does not answer in time.</summary>
+    public void Start(TimeSpan? timeout = null)
+    {
+        var (code, output) = StartAndWait(timeout ?? TimeSpan.FromSeconds(30));
+        if (code is not null)
+        {
+            throw new InvalidOperationException($"lbd exited with {code} at start:\n{output}");
+        }
+    }
+
+    /// <summary>Starts lbd; returns its exit code and output if it exits before its API answers, else (null, "").</summary>
+    public (int? ExitCode, string Output) StartAndWait(TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in Arguments())
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(psi)!;
+        _stdout = _process.StandardOutput.ReadToEndAsync();
+        _stderr = _process.StandardError.ReadToEndAsync();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                var output = ReadCurrentOutput();
+                _log += output;
+                var code = _process.ExitCode;
+                _process = null;
+                return (code, output);
+            }
+            if (File.Exists(Socket) && Lbctl.Run(this, "status").ExitCode == 0)
+            {
+                return (null, "");
+            }
+            Thread.Sleep(100);
+        }
+        throw new TimeoutException($"lbd did not answer within {timeout.TotalSeconds}s:\n{Log}");
+    }
+
+    /// <summary>Stops lbd with SIGTERM (graceful) or SIGKILL and waits for it to exit.</summary>
+    public void Stop(bool kill = false)
+    {
+        if (_process is null)
+        {
+            return;
+        }
+        Shell.Run("kill", kill ? "-KILL" : "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!_process.WaitForExit(15_000))
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _log += ReadCurrentOutput();
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Sends SIGHUP: reload the configuration.</summary>
+    public void Hangup() => Shell.Run("kill", "-HUP", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The Prometheus text, scraped from inside the lb namespace.</summary>
+    public string Metrics() => Topology.Exec("lb", "curl", "-s", "-m", "5", $"http://127.0.0.1:{MetricsPort}/metrics");
+
+    public void Dispose()
+    {
+        try
+        {
+            Stop(kill: true);
+        }
+        finally
+        {
+            Shell.TryRun("dotnet", Tools.Lbd, "detach", "--instance", Instance, "--pins", PinDirectory);
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    private Task<string>? _stdout;
+    private Task<string>? _stderr;
+
+    private string ReadCurrentOutput()
+        => _process is { HasExited: true } && _stdout is not null ? _stdout.Result + _stderr!.Result : "";
+
+    private IEnumerable<string> Arguments()
+    {
+        yield return $"--net={Topology.NamespacePath("lb")}";
+        yield return "--";
+        yield return "dotnet";
+        yield return Tools.Lbd;
+        yield return "--instance";
+        yield return Instance;
+        yield return "--state";
+        yield return StatePath;
+        yield return "--socket";
+        yield return Socket;
+        yield return "--pins";
+        yield return PinDirectory;
+        yield return "--metrics";
+        yield return $"127.0.0.1:{MetricsPort}";
+        if (ConfigPath is not null)
+        {
+            yield return "--config";
+            yield return ConfigPath;
+        }
+    }
+}
