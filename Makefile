@@ -19,10 +19,15 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,bpf/.output/%.bpf.o,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/include/*.h)
 SHIM := native/.output/liblbshim.so
 
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= /etc/systemd/system
+LIBDIR := $(DESTDIR)$(PREFIX)/lib/lb
+
 TEST := $(DOTNET) test -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
-.PHONY: help all deps check-tools bpf native build test test-unit test-abi test-datapath \
-        test-e2e bench topo-up topo-down fmt lint clean
+.PHONY: help all deps check-tools bpf native build demo test test-unit test-abi test-datapath \
+        test-e2e bench install uninstall topo-up topo-down fmt lint clean
 
 help: ## list targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +55,9 @@ $(SHIM): native/lbshim.c native/lbshim.h
 build: bpf native ## dotnet build of the whole solution
 	$(Q)$(DOTNET) build LoadBalancer.sln -c $(CONFIG) --nologo -v quiet -clp:ErrorsOnly
 
+demo: deps build ## the main job: veth topology, lbd on its embedded config, traffic, live stats, a drain (root)
+	$(Q)scripts/demo.sh
+
 test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (root, netns)
 	$(Q)scripts/topo.sh clean-tests
 	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
@@ -69,6 +77,27 @@ test-e2e: ## real TCP/UDP through veth namespaces (root)
 
 bench: deps build ## ns/packet through BPF_PROG_TEST_RUN and control-plane benchmarks, as ratio tables
 	$(Q)$(DOTNET) run -c $(CONFIG) --no-build --project bench/LoadBalancer.Benchmarks -- $(BENCH_ARGS)
+
+install: deps build ## install lbd, lbctl, the unit file and an example /etc/lb/lb.yaml (root; PREFIX=/usr/local)
+	$(Q)$(DOTNET) publish src/LoadBalancer.Daemon -c $(CONFIG) --nologo -v quiet -o $(LIBDIR)
+	$(Q)$(DOTNET) publish src/LoadBalancer.Cli -c $(CONFIG) --nologo -v quiet -o $(LIBDIR)
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/share/doc/lb
+	$(Q)ln -sf ../lib/lb/lbd $(DESTDIR)$(PREFIX)/bin/lbd
+	$(Q)ln -sf ../lib/lb/lbctl $(DESTDIR)$(PREFIX)/bin/lbctl
+	$(Q)sed 's|/usr/local|$(PREFIX)|g; s|/etc/lb/|$(SYSCONFDIR)/lb/|g' src/LoadBalancer.Daemon/lbd.service \
+	    > $(DESTDIR)$(UNITDIR)/lbd.service
+	$(Q)install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/lb/README.md
+	$(Q)install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/lb
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/lb/lb.yaml ] || \
+	    install -m 644 src/LoadBalancer.Daemon/lb.example.yaml $(DESTDIR)$(SYSCONFDIR)/lb/lb.yaml
+	$(Q)[ -n "$(DESTDIR)" ] || systemctl daemon-reload 2>/dev/null || true
+	@echo "installed: $(PREFIX)/bin/lbd, $(PREFIX)/bin/lbctl, $(UNITDIR)/lbd.service;" \
+	      "edit $(SYSCONFDIR)/lb/lb.yaml, then: systemctl enable --now lbd"
+
+uninstall: ## remove what install put in place; keeps /etc/lb, the state and the running data plane
+	$(Q)rm -rf $(LIBDIR) $(DESTDIR)$(PREFIX)/share/doc/lb
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/lbd $(DESTDIR)$(PREFIX)/bin/lbctl $(DESTDIR)$(UNITDIR)/lbd.service
+	$(Q)[ -n "$(DESTDIR)" ] || systemctl daemon-reload 2>/dev/null || true
 
 topo-up: ## veth topology for manual work (PREFIX=lbdev)
 	$(Q)scripts/topo.sh up $(or $(PREFIX),lbdev)

@@ -19,20 +19,34 @@ lbd_dll="$root/src/LoadBalancer.Daemon/bin/$config/net10.0/lbd.dll"
 lbctl_dll="$root/src/LoadBalancer.Cli/bin/$config/net10.0/lbctl.dll"
 work=$(mktemp -d /tmp/lbdemo.XXXXXX)
 pids=()
+lbd_pid=
+exec 3>&1 4>&2
 
 lbctl() { dotnet "$lbctl_dll" --instance "$instance" "$@"; }
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$prefix-$ns" -- "$@"; }
+in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$prefix-$ns" -- "$@"; } # foreground only: in the background, $! would be a subshell
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 cleanup() {
-    trap - EXIT INT TERM
+    trap - EXIT
+    trap '' INT TERM # a second Ctrl-C must not cut the teardown short
+    exec 1>&3 2>&4 # Ctrl-C can land inside a redirected command; print where the demo prints
     say "tearing down"
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # lbd stops gracefully on TERM (leaving its data plane pinned, as in production), so wait
+    # for it before detaching, or a start still in progress could pin after the detach.
+    [[ -z "$lbd_pid" ]] || kill "$lbd_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     dotnet "$lbd_dll" detach --instance "$instance" || true
     "$here/topo.sh" down "$prefix"
     rm -rf "$work"
-    echo "done: no namespace, XDP program or process of the demo is left"
+    local left
+    left=$(ip netns list | grep -o "^$prefix-[a-z0-9]*" | tr '\n' ' ' || true)
+    [[ ! -e "/sys/fs/bpf/$instance" ]] || left+="/sys/fs/bpf/$instance "
+    if [[ -n "$left" ]]; then
+        echo "demo: left behind: $left(scripts/topo.sh down $prefix; lbd detach --instance $instance)" >&2
+    else
+        echo "done: no namespace or pinned data plane of the demo is left"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -44,19 +58,21 @@ say "topology: client 10.210.0.100 -> lb 10.210.0.2 (XDP on lb0) -> backends be1
 "$here/topo.sh" up "$prefix" 3
 
 say "lbd on its embedded default configuration (VIPs 10.210.100.1 and fd00:210:100::1, HTTP :80, UDP :5353)"
-in_ns lb dotnet "$lbd_dll" --instance "$instance" --state "$work/state.json" >"$work/lbd.log" 2>&1 &
-pids+=($!)
+# nsenter execs lbd, so $! is lbd itself (a shell function here would put a subshell in between).
+nsenter --net="/run/netns/$prefix-lb" -- dotnet "$lbd_dll" --instance "$instance" --state "$work/state.json" >"$work/lbd.log" 2>&1 &
+lbd_pid=$!
 for _ in $(seq 1 100); do
     lbctl status >/dev/null 2>&1 && break
+    kill -0 "$lbd_pid" 2>/dev/null || { echo "demo: lbd failed to start:" >&2; cat "$work/lbd.log" >&2; exit 1; }
     sleep 0.2
 done
 lbctl status
 lbctl vip list
 
 say "traffic: new HTTP connections (IPv4 and IPv6) and UDP datagrams from new sockets, continuously"
-in_ns cl bash -c 'while :; do curl -s -m 1 -o /dev/null http://10.210.100.1/; curl -s -m 1 -o /dev/null "http://[fd00:210:100::1]/"; sleep 0.02; done' &
+nsenter --net="/run/netns/$prefix-cl" -- bash -c 'while :; do curl -s -m 1 -o /dev/null http://10.210.100.1/; curl -s -m 1 -o /dev/null "http://[fd00:210:100::1]/"; sleep 0.02; done' &
 pids+=($!)
-in_ns cl /usr/bin/python3 -c '
+nsenter --net="/run/netns/$prefix-cl" -- /usr/bin/python3 -c '
 import socket, time
 while True:
     for family, vip in ((socket.AF_INET, "10.210.100.1"), (socket.AF_INET6, "fd00:210:100::1")):

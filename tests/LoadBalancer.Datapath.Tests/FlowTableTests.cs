@@ -76,16 +76,7 @@ public sealed class FlowTableTests : IDisposable
         var flow = Flow(s_tcp, 22000);
         var backend = Send(flow, Packet.TcpSyn);
 
-        var key = new LbFlowKey
-        {
-            Src = Ip6Bytes.From(flow.Source),
-            Dst = Ip6Bytes.From(flow.Destination),
-            Sport = Be16.FromHost(flow.SourcePort),
-            Dport = Be16.FromHost(flow.DestinationPort),
-            Proto = (byte)flow.Protocol,
-            Family = LbFamily.Ipv4,
-        };
-        Assert.True(_world.Balancer.Flows.TryLookup(key, out var entry), "no lb_flows entry for the SYN's 5-tuple");
+        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry), "no lb_flows entry for the SYN's 5-tuple");
         Assert.Equal(_world.BackendId(s_tcp, backend), entry.RealId);
         Assert.Equal(_world.Synchronizer.Applied!.Vips[s_tcp], entry.VipId);
         var now = KernelClock.MonotonicCoarseNs;

@@ -96,12 +96,23 @@ public sealed unsafe class BpfMap : IDisposable
     /// </summary>
     public long Count()
     {
+        long total = 0;
+        LookupBatches((_, _, count) => total += count);
+        return total;
+    }
+
+    /// <summary>
+    /// Reads every entry of a hash map in batches of up to 8192 and hands each batch to
+    /// <paramref name="batch"/> as packed keys, values (per-CPU values padded to 8 bytes per CPU)
+    /// and their count. Entries added or removed meanwhile may or may not be seen.
+    /// </summary>
+    internal void LookupBatches(BatchAction batch)
+    {
         const int Chunk = 8192;
         var valueStride = IsPerCpu ? ((ValueSize + 7) & ~7) * Libbpf.libbpf_num_possible_cpus() : ValueSize;
         var keys = new byte[Chunk * KeySize];
         var values = new byte[Chunk * valueStride];
         ulong inBatch = 0, outBatch = 0;
-        long total = 0;
         fixed (byte* k = keys)
         fixed (byte* v = values)
         {
@@ -110,17 +121,23 @@ public sealed unsafe class BpfMap : IDisposable
             {
                 var count = (uint)Chunk;
                 var rc = Libbpf.bpf_map_lookup_batch(Handle.Fd, first ? null : &inBatch, &outBatch, k, v, &count, null);
-                total += count;
+                if (rc < 0 && rc != -ENOENT)
+                {
+                    BpfException.ThrowIfNegative(rc, "bpf_map_lookup_batch", Name);
+                }
+                batch(keys.AsSpan(0, (int)count * KeySize), values.AsSpan(0, (int)count * valueStride), (int)count);
                 if (rc == -ENOENT)
                 {
-                    return total;
+                    return;
                 }
-                BpfException.ThrowIfNegative(rc, "bpf_map_lookup_batch", Name);
                 inBatch = outBatch;
                 first = false;
             }
         }
     }
+
+    /// <summary>One batch of <see cref="LookupBatches"/>.</summary>
+    internal delegate void BatchAction(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, int count);
 
     internal void UpdateBatch(void* keys, void* values, uint count)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace LoadBalancer.Bpf.Maps;
 
 /// <summary>Typed access to a hash or array map whose key and value mirror lb_abi.h types.</summary>
@@ -58,6 +60,27 @@ public sealed unsafe class BpfMap<TKey, TValue> : IDisposable
             more = Map.NextKey(&current, &next);
         }
         return keys;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every entry of a hash map, read in batches (a few syscalls
+    /// per 64 Ki entries); entries added or removed meanwhile may or may not be seen.
+    /// </summary>
+    public void Scan(Action<TKey, TValue> visit)
+    {
+        if (Map.IsPerCpu)
+        {
+            throw new InvalidOperationException($"map {Map.Name} is per-CPU: read it through PerCpuMap");
+        }
+        Map.LookupBatches((keys, values, count) =>
+        {
+            var k = MemoryMarshal.Cast<byte, TKey>(keys);
+            var v = MemoryMarshal.Cast<byte, TValue>(values);
+            for (var i = 0; i < count; i++)
+            {
+                visit(k[i], v[i]);
+            }
+        });
     }
 
     /// <summary>Writes all pairs in one syscall (array maps and hash maps alike).</summary>

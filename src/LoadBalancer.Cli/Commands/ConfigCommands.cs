@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadBalancer.Cli.Output;
 using LoadBalancer.Core.Api;
 using LoadBalancer.Core.Config;
 
@@ -20,7 +21,7 @@ public static class ConfigCommands
             try
             {
                 var spec = YamlConfigReader.Load(File.ReadAllText(path.FullName));
-                Console.WriteLine($"{path.Name}: valid: node {spec.Node.Interface}, {spec.Vips.Count} VIPs, {spec.Vips.Sum(v => v.Backends.Count)} backends");
+                Console.WriteLine($"{path.Name}: valid: node {spec.Node.Interface}, {Table.Count(spec.Vips.Count, "VIP")}, {Table.Count(spec.Vips.Sum(v => v.Backends.Count), "backend")}");
                 return ExitCodes.Ok;
             }
             catch (ConfigValidationException e)

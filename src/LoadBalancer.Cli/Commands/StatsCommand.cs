@@ -30,27 +30,32 @@ public static class StatsCommand
                 }
                 var stats = await client.GetAsync<StatsResponse>("v1/stats", ct);
                 var screen = parse.GetValue(watch) && !Console.IsOutputRedirected ? "\u001b[H\u001b[2J" : "";
-                cli.Print(parse, client, () => screen + Render(stats, previous));
+                cli.Print(parse, client, () => screen + Render(stats, previous, parse.GetValue(watch)));
                 previous = stats;
             }
         }, cancel));
         return command;
     }
 
-    private static string Render(StatsResponse stats, StatsResponse? previous)
+    private static string Render(StatsResponse stats, StatsResponse? previous, bool rates)
     {
         var seconds = previous is null ? 0 : (stats.At - previous.At).TotalSeconds;
-        double Rate(ulong now, ulong? before) => seconds > 0 && before is { } b ? (now - b) / seconds : 0;
-        var table = new Table("VIP / BACKEND", "PACKETS", "BYTES", "NEW FLOWS", "PKT/S", "FLOWS/S");
+        // Rates need two samples: the first refresh of --watch shows "-".
+        object Rate(ulong now, ulong? before) => seconds > 0 && before is { } b ? (now - b) / seconds : "-";
+        var table = rates
+            ? new Table("VIP / BACKEND", "PACKETS", "BYTES", "NEW FLOWS", "PKT/S", "FLOWS/S")
+            : new Table("VIP / BACKEND", "PACKETS", "BYTES", "NEW FLOWS");
+        void Row(string name, Traffic now, Traffic? before) => table.Row(rates
+            ? [name, now.Packets, Table.Bytes(now.Bytes), now.NewFlows, Rate(now.Packets, before?.Packets), Rate(now.NewFlows, before?.NewFlows)]
+            : [name, now.Packets, Table.Bytes(now.Bytes), now.NewFlows]);
         foreach (var vip in stats.Vips)
         {
             var pv = previous?.Vips.FirstOrDefault(v => v.Vip == vip.Vip);
-            table.Row(vip.Vip, vip.Traffic.Packets, Table.Bytes(vip.Traffic.Bytes), vip.Traffic.NewFlows, Rate(vip.Traffic.Packets, pv?.Traffic.Packets), Rate(vip.Traffic.NewFlows, pv?.Traffic.NewFlows));
+            Row(vip.Vip, vip.Traffic, pv?.Traffic);
             foreach (var backend in vip.Backends)
             {
                 var pb = pv?.Backends.FirstOrDefault(b => b.Address == backend.Address);
-                table.Row($"  {backend.Address}{(backend.Drained ? " (drained)" : "")}", backend.Traffic.Packets, Table.Bytes(backend.Traffic.Bytes), backend.Traffic.NewFlows,
-                    Rate(backend.Traffic.Packets, pb?.Traffic.Packets), Rate(backend.Traffic.NewFlows, pb?.Traffic.NewFlows));
+                Row($"  {backend.Address}{(backend.Drained ? " (drained)" : "")}", backend.Traffic, pb?.Traffic);
             }
         }
         var sb = new StringBuilder();

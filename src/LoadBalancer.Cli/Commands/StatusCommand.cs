@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LoadBalancer.Cli.Output;
 using LoadBalancer.Core.Api;
 
 namespace LoadBalancer.Cli.Commands;
@@ -19,7 +20,7 @@ public static class StatusCommand
                 data plane    {(s.Attached ? "attached" : "NOT ATTACHED")} to {s.Interface}{(s.Reused ? ", taken over from an earlier run" : "")}; pinned at {s.PinDirectory}
                 configuration {s.ConfigFile ?? "embedded default"}; run-time changes in {s.StateFile}
                 generation    {s.Generation}, applied {s.AppliedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}
-                in force      {s.Vips} VIPs, {s.Backends} backends; flow table of {s.FlowTableCapacity} entries
+                in force      {Table.Count(s.Vips, "VIP")}, {Table.Count(s.Backends, "backend")}; flow table of {s.FlowTableCapacity} entries
                 last error    {s.LastError ?? "none"}
 
                 """);

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace LoadBalancer.Cli.Output;
 
-/// <summary>A plain text table: a header, rows, columns padded to their widest cell; numbers right-aligned.</summary>
+/// <summary>A plain text table: a header, rows, columns padded to their widest cell; numbers (and "-") right-aligned.</summary>
 public sealed class Table(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
@@ -29,6 +29,9 @@ public sealed class Table(params string[] headers)
         return sb.ToString();
     }
 
+    /// <summary>"1 VIP", "2 VIPs".</summary>
+    public static string Count(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
     /// <summary>Bytes in B, KiB, MiB, GiB.</summary>
     public static string Bytes(double bytes)
     {
@@ -50,5 +53,6 @@ public sealed class Table(params string[] headers)
         _ => cell.ToString() ?? "",
     };
 
-    private static bool IsNumber(string cell) => double.TryParse(cell.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+    // "-" (no value yet) sits in a number column like a number.
+    private static bool IsNumber(string cell) => cell == "-" || double.TryParse(cell.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Reflection;
 using LoadBalancer.ControlPlane.Dataplane;
@@ -140,7 +141,12 @@ public static class ApiEndpoints
         }
         catch (StateChangeException e)
         {
-            return Error(e.Error == StateChangeError.NotFound ? 404 : 409, e.Message);
+            return Error(e.Error switch
+            {
+                StateChangeError.Invalid => 400,
+                StateChangeError.NotFound => 404,
+                _ => 409,
+            }, e.Message);
         }
         catch (FormatException e)
         {
@@ -171,13 +177,24 @@ public static class ApiEndpoints
     /// <summary>ADDRESS, ADDRESS:PORT or [IPv6]:PORT; a missing port is 0.</summary>
     private static (IPAddress Address, ushort Port) ParseClient(string text, bool requirePort)
     {
-        if (IPAddress.TryParse(text, out var bare) && !requirePort)
+        if (!requirePort && AddressText.TryParse(text, out var bare))
         {
             return (bare, 0);
         }
-        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is > 0 and <= ushort.MaxValue)
+        var colon = text.LastIndexOf(':');
+        var host = colon > 0 ? text[..colon] : "";
+        if (host.StartsWith('[') && host.EndsWith(']'))
         {
-            return (endpoint.Address, (ushort)endpoint.Port);
+            host = host[1..^1];
+        }
+        else if (host.Contains(':'))
+        {
+            host = ""; // IPv6 with a port needs brackets
+        }
+        if (AddressText.TryParse(host, out var address)
+            && ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0)
+        {
+            return (address, port);
         }
         throw new FormatException($"'{text}' is not a client ADDRESS{(requirePort ? ":PORT" : "[:PORT]")} (IPv6 as [ADDRESS]:PORT)");
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.ControlPlane.Dataplane;
@@ -7,6 +8,17 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// <summary>Core model values as the data plane's map keys and values (lb_abi.h mirrors).</summary>
 public static class AbiConvert
 {
+    /// <summary>The lb_flows key of <paramref name="flow"/>, as the data plane builds it from a packet.</summary>
+    public static LbFlowKey ToAbi(this FlowTuple flow) => new()
+    {
+        Src = Ip6Bytes.From(flow.Source),
+        Dst = Ip6Bytes.From(flow.Destination),
+        Sport = Be16.FromHost(flow.SourcePort),
+        Dport = Be16.FromHost(flow.DestinationPort),
+        Proto = (byte)flow.Protocol,
+        Family = Ip6Bytes.FamilyOf(flow.Source),
+    };
+
     /// <summary>The lb_vips key of <paramref name="vip"/>.</summary>
     public static LbVipKey ToAbi(this VipKey vip) => new()
     {

@@ -172,6 +172,7 @@ public sealed class DataplaneHost : IDisposable
                 differences.Add($"{key} (running {pinned}, configured {configured})");
             }
         }
+        Check("ABI version", running.AbiVersion, wanted.AbiVersion);
         Check("ring_size", running.RingSize, wanted.RingSize);
         Check("tcp_idle_timeout", TimeSpan.FromTicks((long)running.TcpIdleNs / 100), node.TcpIdleTimeout);
         Check("udp_idle_timeout", TimeSpan.FromTicks((long)running.UdpIdleNs / 100), node.UdpIdleTimeout);
@@ -182,8 +183,8 @@ public sealed class DataplaneHost : IDisposable
         Check("max_vips", balancer.Rings.Map.MaxEntries, sizes.MaxVips);
         Check("max_backends", balancer.Reals.Map.MaxEntries, sizes.MaxReals);
         if (!BytewiseComparer<LbConfig>.Instance.Equals(
-            running with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 },
-            wanted with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 }))
+            running with { AbiVersion = 0, RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 },
+            wanted with { AbiVersion = 0, RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 }))
         {
             differences.Add("outer_source_v4, outer_source_v6 or fallback_mac");
         }

@@ -1,11 +1,15 @@
 using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
 using LoadBalancer.Core.Model;
 using LoadBalancer.Core.Planning;
 
 namespace LoadBalancer.ControlPlane.Dataplane;
 
-/// <summary>The VIP and backend ids a running data plane uses, read back from its maps (lb_vips, lb_reals).</summary>
+/// <summary>
+/// The VIP and backend ids a running data plane uses, read back from its maps (lb_vips, lb_reals),
+/// and the ids its live flows point at (lb_flows).
+/// </summary>
 public static class DataplaneIds
 {
     /// <summary>VIP ids by VIP, and backend ids by (VIP, address); backends of VIPs no longer present are left out.</summary>
@@ -29,5 +33,28 @@ public static class DataplaneIds
             }
         }
         return (vips, backends);
+    }
+
+    /// <summary>
+    /// The ids named by flow-table entries the data plane would still honour (used within their
+    /// protocol's idle timeout): one pass over lb_flows in batches.
+    /// </summary>
+    public static FlowReferences ReadFlowReferences(BalancerObject balancer)
+    {
+        var config = balancer.Config;
+        var now = KernelClock.MonotonicCoarseNs;
+        var vips = new HashSet<uint>();
+        var backends = new HashSet<uint>();
+        balancer.Flows.Scan((key, flow) =>
+        {
+            var idle = key.Proto == (byte)System.Net.Sockets.ProtocolType.Tcp ? config.TcpIdleNs : config.UdpIdleNs;
+            // signed, as in the data plane: a CPU may have refreshed the entry after now was read
+            if ((long)(now - flow.AtimeNs) <= (long)idle)
+            {
+                vips.Add(flow.VipId);
+                backends.Add(flow.RealId);
+            }
+        });
+        return new FlowReferences(vips, backends);
     }
 }

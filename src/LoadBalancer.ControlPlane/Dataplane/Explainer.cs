@@ -61,16 +61,7 @@ public static class Explainer
     /// <summary>The flow-table entry of <paramref name="tuple"/>, and whether the data plane would still honour it.</summary>
     public static FlowEntry Lookup(BalancerObject balancer, FlowTuple tuple)
     {
-        var key = new LbFlowKey
-        {
-            Src = Ip6Bytes.From(tuple.Source),
-            Dst = Ip6Bytes.From(tuple.Destination),
-            Sport = Be16.FromHost(tuple.SourcePort),
-            Dport = Be16.FromHost(tuple.DestinationPort),
-            Proto = (byte)tuple.Protocol,
-            Family = Ip6Bytes.FamilyOf(tuple.Source),
-        };
-        if (!balancer.Flows.TryLookup(key, out var flow))
+        if (!balancer.Flows.TryLookup(tuple.ToAbi(), out var flow))
         {
             return new FlowEntry(Describe(tuple), false, null, null, null, false);
         }

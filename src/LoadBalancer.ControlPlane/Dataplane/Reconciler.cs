@@ -59,7 +59,7 @@ public sealed partial class Reconciler : IDisposable
             if (_host.Reused)
             {
                 var (vips, backends) = DataplaneIds.Read(_host.Balancer);
-                _planner.Restore(vips, backends, Monotonic.Now);
+                _planner.Restore(vips, backends, DataplaneIds.ReadFlowReferences(_host.Balancer), Monotonic.Now);
                 _synchronizer.Resync();
                 LogReused(_pinDirectory, vips.Count, backends.Count);
             }

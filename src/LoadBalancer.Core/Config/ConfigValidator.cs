@@ -201,30 +201,12 @@ public static class ConfigValidator
 
     private static IPAddress? ParseAddress(string? text, string path, List<ConfigError> errors)
     {
-        if (TryParseAddress(text, out var address) && IsUnicast(address))
+        if (AddressText.TryParse(text, out var address) && IsUnicast(address))
         {
             return address;
         }
         errors.Add(new(path, $"'{text}' is not a unicast IPv4 or IPv6 address"));
         return null;
-    }
-
-    /// <summary>Strict parsing: dotted-quad IPv4 (no "10" or "0x0a000001" shorthand) or IPv6 without a scope.</summary>
-    private static bool TryParseAddress(string? text, out IPAddress address)
-    {
-        address = IPAddress.None;
-        if (string.IsNullOrWhiteSpace(text) || !IPAddress.TryParse(text, out var parsed))
-        {
-            return false;
-        }
-        var ok = parsed.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => text.Split('.') is { Length: 4 } parts && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)),
-            AddressFamily.InterNetworkV6 => text.Contains(':') && parsed.ScopeId == 0 && !parsed.IsIPv4MappedToIPv6,
-            _ => false,
-        };
-        address = parsed;
-        return ok;
     }
 
     private static bool IsUnicast(IPAddress address)
@@ -239,7 +221,7 @@ public static class ConfigValidator
     {
         var maxLength = family == AddressFamily.InterNetwork ? 32 : 128;
         var slash = text?.IndexOf('/') ?? -1;
-        if (slash > 0 && TryParseAddress(text![..slash], out var baseAddress) && baseAddress.AddressFamily == family
+        if (slash > 0 && AddressText.TryParse(text![..slash], out var baseAddress) && baseAddress.AddressFamily == family
             && int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var length)
             && length >= (family == AddressFamily.InterNetwork ? 0 : minLength) && length <= maxLength)
         {

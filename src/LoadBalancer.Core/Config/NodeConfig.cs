@@ -25,7 +25,7 @@ public sealed class NodeConfig
     public string? FallbackMac { get; set; }
 
     /// <summary>Largest outer packet sent via <see cref="FallbackMac"/>; larger ones are dropped and counted (frag_needed). 0 = unchecked. <remarks>Default 0.</remarks></summary>
-    public int FallbackMtu { get; set; }
+    public long FallbackMtu { get; set; }
 
     /// <summary>Maglev ring slots per VIP; a prime, far above the backend count. <remarks>Default 65537.</remarks></summary>
     public long RingSize { get; set; } = 65537;

@@ -20,8 +20,10 @@ public static class YamlConfigReader
     public static Model.BalancerSpec Load(string yaml) => ConfigValidator.Validate(Read(yaml));
 
     /// <summary>
-    /// Reads <paramref name="yaml"/>. The values are validated only when the reading failed, so that
-    /// the exception lists every problem at once; a config that reads cleanly is returned as is.
+    /// Reads <paramref name="yaml"/>. A config that reads cleanly is returned as is (not validated).
+    /// Otherwise what could be read is validated too, so that the exception lists every problem at
+    /// once; value problems at or under a path that already has a reading problem are left out, being
+    /// its consequence (a mistyped port is not also reported as a bad port).
     /// </summary>
     /// <exception cref="ConfigValidationException">The text is not YAML, or has unknown keys or mistyped values.</exception>
     public static BalancerConfig Read(string yaml)
@@ -37,7 +39,8 @@ public static class YamlConfigReader
         }
         catch (ConfigValidationException e)
         {
-            errors.AddRange(e.Errors);
+            var reading = errors.Select(r => r.Path).ToList();
+            errors.AddRange(e.Errors.Where(v => !reading.Any(r => Covers(r, v.Path))));
         }
         throw new ConfigValidationException(errors);
     }
@@ -52,6 +55,10 @@ public static class YamlConfigReader
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            if (stream.Documents.Count > 1)
+            {
+                errors.Add(new("(yaml)", $"{Where(stream.Documents[1].RootNode)}: a second document; the configuration is one document (remove the '---')"));
+            }
         }
         catch (YamlException e)
         {
@@ -84,28 +91,36 @@ public static class YamlConfigReader
                 errors.Add(new(keyPath, $"unknown key ({Where(keyNode)}){hint}"));
                 continue;
             }
-            if (Bind(valueNode, property.PropertyType, property.GetValue(target), keyPath, errors, out var value))
+            // What could be read is kept even when part of it could not, so the values are validated too.
+            if (Bind(valueNode, property.PropertyType, property.GetValue(target), keyPath, errors, out var value) || value is not null)
             {
                 property.SetValue(target, value);
             }
         }
     }
 
+    // Binds one value: true if it read cleanly. value is what could be read, also on failure (an
+    // object or list with some members unreadable), or null when nothing could.
     private static bool Bind(YamlNode node, Type type, object? current, string path, List<ConfigError> errors, out object? value)
     {
         value = null;
-        var nullable = Nullable.GetUnderlyingType(type);
         if (IsNull(node))
         {
-            if (!type.IsValueType || nullable is not null)
+            // "key:" with no value: a section or list keeps its default ("node:" = no settings), an
+            // optional value stays unset; a value that has a default must be written out, so that
+            // "port:" does not silently become every port.
+            var section = type != typeof(string) && !type.IsValueType;
+            var optional = current is null && (type == typeof(string) || Nullable.GetUnderlyingType(type) is not null);
+            if (section || optional)
             {
+                value = current;
                 return true;
             }
             errors.Add(new(path, $"must have a value ({Where(node)})"));
             return false;
         }
-        type = nullable ?? type;
-        if (type == typeof(string) || type == typeof(long) || type == typeof(int) || type == typeof(bool))
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string) || type == typeof(long) || type == typeof(bool))
         {
             return BindScalar(node, type, path, errors, out value);
         }
@@ -145,7 +160,7 @@ public static class YamlConfigReader
         }
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
-            value = type == typeof(int) ? (object)(int)Math.Clamp(number, int.MinValue, int.MaxValue) : number;
+            value = number;
             return true;
         }
         errors.Add(new(path, $"'{text}' is not a whole number ({Where(node)})"));
@@ -165,18 +180,17 @@ public static class YamlConfigReader
         var ok = true;
         for (var i = 0; i < sequence.Children.Count; i++)
         {
-            if (Bind(sequence.Children[i], itemType, null, $"{path}[{i}]", errors, out var item))
-            {
-                list.Add(item);
-            }
-            else
-            {
-                ok = false;
-            }
+            // Every item keeps its place (null if unreadable), so later problems keep their index.
+            ok &= Bind(sequence.Children[i], itemType, null, $"{path}[{i}]", errors, out var item);
+            list.Add(item);
         }
         value = list;
         return ok;
     }
+
+    // Whether a problem at path b follows from one at path a: the same key, or one inside it.
+    private static bool Covers(string a, string b)
+        => b == a || (b.StartsWith(a, StringComparison.Ordinal) && b[a.Length] is '.' or '[');
 
     private static bool IsNull(YamlNode node)
         => node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" or "Null" or "NULL" };

@@ -57,7 +57,7 @@ public readonly record struct VipKey(IPAddress Address, ushort Port, L4Protocol 
             }
             (host, port) = (text[..colon], text[(colon + 1)..]);
         }
-        if (!IPAddress.TryParse(host, out var address) || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        if (!AddressText.TryParse(host, out var address))
         {
             return false;
         }

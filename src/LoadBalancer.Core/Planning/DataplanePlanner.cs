@@ -26,12 +26,14 @@ public sealed class DataplanePlanner
 
     /// <summary>
     /// Continues from the ids a running data plane already uses (read back from its maps after a
-    /// restart), so flows keep their VIP and backend ids; see <see cref="IdAllocator{TKey}.Restore"/>.
+    /// restart), so flows keep their VIP and backend ids, and from the ids its flow table still
+    /// names, so none of those goes to a new owner while a flow may point at it; see
+    /// <see cref="IdAllocator{TKey}.Restore"/>.
     /// </summary>
-    public void Restore(IReadOnlyDictionary<VipKey, uint> vips, IReadOnlyDictionary<BackendRef, uint> backends, TimeSpan now)
+    public void Restore(IReadOnlyDictionary<VipKey, uint> vips, IReadOnlyDictionary<BackendRef, uint> backends, FlowReferences referenced, TimeSpan now)
     {
-        _vipIds.Restore(vips, now);
-        _backendIds.Restore(backends, now);
+        _vipIds.Restore(vips, referenced.VipIds, now);
+        _backendIds.Restore(backends, referenced.BackendIds, now);
     }
 
     /// <summary>The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.</summary>

@@ -45,12 +45,16 @@ public sealed class IdAllocator<TKey>
 
     /// <summary>
     /// Takes over ids found in use (e.g. in a data plane left by an earlier run), at <paramref name="now"/>.
-    /// What happened to the other ids before is unknown, so every free id below the highest in use
-    /// is quarantined from now on.
+    /// <paramref name="referenced"/> are ids that something left by that run (flow-table entries) may
+    /// still point at, in use or not. What happened to the other ids before is unknown, so every id
+    /// not in use up to the highest in use or referenced is quarantined from now on, and fresh ids
+    /// start above them all.
     /// </summary>
-    public void Restore(IReadOnlyDictionary<TKey, uint> inUse, TimeSpan now)
+    /// <exception cref="InvalidOperationException">This allocator has handed out ids already.</exception>
+    /// <exception cref="ArgumentException">An id is out of range, or held by two keys.</exception>
+    public void Restore(IReadOnlyDictionary<TKey, uint> inUse, IEnumerable<uint> referenced, TimeSpan now)
     {
-        if (_assigned.Count > 0)
+        if (_assigned.Count > 0 || _quarantine.Count > 0 || _free.Count > 0 || _nextFresh != _first)
         {
             throw new InvalidOperationException("restore into an allocator that has handed out ids");
         }
@@ -60,10 +64,18 @@ public sealed class IdAllocator<TKey>
             {
                 throw new ArgumentOutOfRangeException(nameof(inUse), id, $"id of {key} is outside [{_first}, {_end})");
             }
-            _assigned.Add(key, id);
         }
         var used = inUse.Values.ToHashSet();
-        _nextFresh = used.Count == 0 ? _first : used.Max() + 1;
+        if (used.Count != inUse.Count)
+        {
+            throw new ArgumentException("two keys hold the same id", nameof(inUse));
+        }
+        foreach (var (key, id) in inUse)
+        {
+            _assigned.Add(key, id);
+        }
+        var taken = used.Concat(referenced.Where(id => id >= _first && id < _end)).ToList();
+        _nextFresh = taken.Count == 0 ? _first : taken.Max() + 1;
         for (var id = _first; id < _nextFresh; id++)
         {
             if (!used.Contains(id))

@@ -14,7 +14,7 @@ public static class StateChanges
     /// <summary>Creates VIP <paramref name="vip"/>.</summary>
     public static StateOverlay AddVip(BalancerConfig file, StateOverlay overlay, VipConfig vip)
     {
-        var key = StateOverlay.TryKey(vip) ?? throw new StateChangeException(StateChangeError.NotFound, $"'{vip.Address}' port {vip.Port}/{vip.Protocol} is not a VIP");
+        var key = StateOverlay.TryKey(vip) ?? throw new StateChangeException(StateChangeError.Invalid, $"'{vip.Address}' port {vip.Port}/{vip.Protocol} is not a VIP");
         if (Find(file, overlay, key) is not null)
         {
             throw new StateChangeException(StateChangeError.Conflict, $"VIP {key} exists already");

@@ -1,5 +1,5 @@
-using System.Net;
 using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.Core.State;
 
@@ -26,9 +26,15 @@ public sealed class VipOverlay
         var removed = RemovedBackends.Select(Normal).ToHashSet();
         var added = AddedBackends.Select(b => Normal(b.Address)).ToHashSet();
         result.Backends.RemoveAll(b => removed.Contains(Normal(b.Address)) || added.Contains(Normal(b.Address)));
+        // Keys as written in the state file, which a person may have edited: compare canonical forms.
+        var byAddress = new Dictionary<string, BackendSettings>();
+        foreach (var (address, setting) in Backends)
+        {
+            byAddress[Normal(address)] = setting;
+        }
         foreach (var backend in result.Backends)
         {
-            if (Backends.TryGetValue(Normal(backend.Address), out var settings))
+            if (byAddress.TryGetValue(Normal(backend.Address), out var settings))
             {
                 backend.Weight = settings.Weight ?? backend.Weight;
                 backend.Drained = settings.Drained ?? backend.Drained;
@@ -47,5 +53,5 @@ public sealed class VipOverlay
     };
 
     /// <summary>An address in canonical text, so <c>fd00::0:1</c> and <c>fd00::1</c> are one backend.</summary>
-    internal static string Normal(string address) => IPAddress.TryParse(address, out var ip) ? ip.ToString() : address;
+    internal static string Normal(string address) => AddressText.Normal(address);
 }

@@ -136,6 +136,96 @@ public sealed class ConfigValidatorTests
     }
 
     [Theory]
+    [InlineData("fd00::1", "fd00:0::1")]
+    [InlineData("fd00::1", "FD00:0:0:0:0:0:0:1")]
+    [InlineData("2001:db8::a:1", "2001:0db8:0000::000a:0001")]
+    [InlineData("192.0.2.1", "192.0.2.1")]
+    public void Validate_DuplicateVipWrittenDifferently_IsReported(string first, string second)
+    {
+        var config = new BalancerConfig
+        {
+            Vips = [TestConfigs.Vip(first, 53, "udp", "10.1.0.1"), TestConfigs.Vip(second, 53, "UDP", "10.1.0.2")],
+        };
+
+        var error = Assert.Single(Invalid(config));
+
+        Assert.Equal("vips[1]", error.Path);
+        Assert.Contains("duplicate VIP", error.Message);
+        Assert.Contains("vips[0]", error.Message);
+    }
+
+    [Fact]
+    public void Validate_DuplicateVipWithBadBackend_ReportsBothProblems()
+    {
+        var config = new BalancerConfig
+        {
+            Vips = [TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.1"), TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.300")],
+        };
+
+        var errors = Invalid(config);
+
+        Assert.Equal(["vips[1].backends[0].address", "vips[1]"], Paths(errors));
+        Assert.Contains("duplicate VIP 192.0.2.1:80/tcp", errors[1].Message);
+    }
+
+    [Fact]
+    public void Validate_DuplicateVipWithoutBackends_ReportsBothProblems()
+    {
+        var config = new BalancerConfig
+        {
+            Vips = [TestConfigs.Vip("fd00::1", 443, "tcp", "10.1.0.1"), TestConfigs.Vip("fd00:0::1", 443, "tcp")],
+        };
+
+        var errors = Invalid(config);
+
+        Assert.Equal(["vips[1].backends", "vips[1]"], Paths(errors));
+        Assert.Contains("vips[0]", errors[1].Message);
+    }
+
+    [Fact]
+    public void Validate_DuplicateVipWithWeightOutOfRange_ReportsBothProblems()
+    {
+        var duplicate = TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.1");
+        duplicate.Backends[0].Weight = 70000;
+        var config = new BalancerConfig { Vips = [TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.1"), duplicate] };
+
+        var errors = Invalid(config);
+
+        Assert.Equal(["vips[1].backends[0].weight", "vips[1]"], Paths(errors));
+    }
+
+    [Fact]
+    public void Validate_FirstOfDuplicateVipsInvalid_DuplicateStillReported()
+    {
+        var first = TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.1", "10.1.0.1");
+        var config = new BalancerConfig { Vips = [first, TestConfigs.Vip("192.0.2.1", 80, "tcp", "10.1.0.2")] };
+
+        var errors = Invalid(config);
+
+        Assert.Equal(["vips[0].backends[1].address", "vips[1]"], Paths(errors));
+        Assert.Contains("vips[0]", errors[1].Message);
+    }
+
+    [Fact]
+    public void Validate_ThreeCopiesOfOneVip_EachLaterCopyNamesTheFirst()
+    {
+        var config = new BalancerConfig
+        {
+            Vips =
+            [
+                TestConfigs.Vip("192.0.2.1", 0, "tcp", "10.1.0.1"),
+                TestConfigs.Vip("192.0.2.1", 0, "tcp", "10.1.0.2"),
+                TestConfigs.Vip("192.0.2.1", 0, "tcp", "10.1.0.3"),
+            ],
+        };
+
+        var errors = Invalid(config);
+
+        Assert.Equal(["vips[1]", "vips[2]"], Paths(errors));
+        Assert.All(errors, e => Assert.Contains("already defined at vips[0]", e.Message));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData(" ")]
     [InlineData(null)]

@@ -233,6 +233,240 @@ public sealed class DataplanePlannerTests
         Assert.True(survivorsMoved <= 0.01 * oldRing.Length, $"{survivorsMoved} slots moved between surviving backends");
     }
 
+    [Fact]
+    public void Restore_IdsOfEarlierPlan_SameSpecGivesSamePlan()
+    {
+        var before = Planner(out var config);
+        config.Vips = [V6("fd00::1"), Web("10.1.0.1", "10.1.0.2", "10.1.0.3"), Dns("10.2.0.1")];
+        before.Plan(Validate(config), s_t0);
+        config.Vips = [Web("10.1.0.1", "10.1.0.3", "10.1.0.4"), Dns("10.2.0.1")];
+        var running = before.Plan(Validate(config), s_t0 + TimeSpan.FromMinutes(1));
+
+        // A restart: a new planner takes over the ids the maps hold.
+        var after = Planner(out _);
+        after.Restore(running.Vips, running.Backends.ToDictionary(b => b.Value, b => b.Key), FlowReferences.None, s_t0 + TimeSpan.FromMinutes(2));
+        var plan = after.Plan(Validate(config), s_t0 + TimeSpan.FromMinutes(2));
+
+        Assert.Equal(running.Vips, plan.Vips);
+        Assert.Equal(running.Backends, plan.Backends);
+        AssertSameIds(running, plan, [s_web, s_dns]);
+    }
+
+    [Fact]
+    public void Restore_NewVipsAndBackends_GetIdsNoRestoredOrUnknownIdHas()
+    {
+        var planner = Planner(out var config);
+        planner.Restore(
+            new Dictionary<VipKey, uint> { [s_web] = 4, [s_dns] = 1 },
+            new Dictionary<BackendRef, uint>
+            {
+                [new BackendRef(s_web, Ip("10.1.0.1"))] = 7,
+                [new BackendRef(s_web, Ip("10.1.0.2"))] = 3,
+                [new BackendRef(s_dns, Ip("10.2.0.1"))] = 5,
+            },
+            FlowReferences.None,
+            s_t0);
+        config.Vips = [V6("fd00::1"), Web("10.1.0.1", "10.1.0.9", "10.1.0.2"), Dns("10.2.0.1")];
+
+        var plan = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(4u, plan.Vips[s_web]);
+        Assert.Equal(1u, plan.Vips[s_dns]);
+        Assert.Equal(7u, IdOf(plan, new BackendRef(s_web, Ip("10.1.0.1"))));
+        Assert.Equal(3u, IdOf(plan, new BackendRef(s_web, Ip("10.1.0.2"))));
+        Assert.Equal(5u, IdOf(plan, new BackendRef(s_dns, Ip("10.2.0.1"))));
+        // Ids below the highest restored one may have been used before the restart: quarantined.
+        Assert.Equal(5u, plan.Vips[s_v6]);
+        Assert.Equal([8u, 9u], new[] { new BackendRef(s_v6, Ip("fd00::1")), new BackendRef(s_web, Ip("10.1.0.9")) }.Select(b => IdOf(plan, b)).Order());
+    }
+
+    [Fact]
+    public void Restore_UnusedIdsBelowHighest_ReusedOnlyAfterLongestIdleTimeout()
+    {
+        var planner = Planner(out var config);
+        planner.Restore(new Dictionary<VipKey, uint> { [s_web] = 2 }, new Dictionary<BackendRef, uint> { [new BackendRef(s_web, Ip("10.1.0.1"))] = 3 }, FlowReferences.None, s_t0);
+        var quarantine = Max(config);
+
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
+        var early = planner.Plan(Validate(config), s_t0 + quarantine - TimeSpan.FromSeconds(1));
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1"), V6("fd00::1")];
+        var late = planner.Plan(Validate(config), s_t0 + quarantine);
+
+        Assert.Equal(3u, early.Vips[s_dns]);
+        Assert.Equal([3u, 4u, 5u], early.Backends.Keys.Order());
+        Assert.Equal(0u, late.Vips[s_v6]);
+        Assert.Equal(1u, IdOf(late, new BackendRef(s_v6, Ip("fd00::1"))));
+    }
+
+    [Fact]
+    public void Restore_RestoredVipMissingFromSpec_ItsIdsAreQuarantined()
+    {
+        var planner = Planner(out var config);
+        planner.Restore(
+            new Dictionary<VipKey, uint> { [s_web] = 0, [s_dns] = 1 },
+            new Dictionary<BackendRef, uint> { [new BackendRef(s_web, Ip("10.1.0.1"))] = 1, [new BackendRef(s_dns, Ip("10.2.0.1"))] = 2 },
+            FlowReferences.None,
+            s_t0);
+        config.Vips = [Web("10.1.0.1")];
+        var first = planner.Plan(Validate(config), s_t0);
+
+        config.Vips = [Web("10.1.0.1"), V6("fd00::1")];
+        var second = planner.Plan(Validate(config), s_t0 + TimeSpan.FromMinutes(1));
+
+        Assert.Equal(new Dictionary<VipKey, uint> { [s_web] = 0 }, first.Vips);
+        Assert.Equal([1u], first.Backends.Keys);
+        Assert.Equal(2u, second.Vips[s_v6]);
+        Assert.Equal(3u, IdOf(second, new BackendRef(s_v6, Ip("fd00::1"))));
+    }
+
+    [Fact]
+    public void Restore_AfterAPlan_Throws()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1")];
+        planner.Plan(Validate(config), s_t0);
+
+        Assert.Throws<InvalidOperationException>(() => planner.Restore(
+            new Dictionary<VipKey, uint> { [s_dns] = 5 },
+            new Dictionary<BackendRef, uint>(),
+            FlowReferences.None,
+            s_t0));
+    }
+
+    [Fact]
+    public void Restore_IdsOutsideCapacities_Throw()
+    {
+        var vipBeyond = Planner(out var config);
+        var max = Validate(config).Node;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => vipBeyond.Restore(new Dictionary<VipKey, uint> { [s_web] = max.MaxVips }, new Dictionary<BackendRef, uint>(), FlowReferences.None, s_t0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Planner(out _).Restore(
+            new Dictionary<VipKey, uint> { [s_web] = 0 },
+            new Dictionary<BackendRef, uint> { [new BackendRef(s_web, Ip("10.1.0.1"))] = 0 },
+            FlowReferences.None,
+            s_t0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Planner(out _).Restore(
+            new Dictionary<VipKey, uint> { [s_web] = 0 },
+            new Dictionary<BackendRef, uint> { [new BackendRef(s_web, Ip("10.1.0.1"))] = max.MaxBackends },
+            FlowReferences.None,
+            s_t0));
+    }
+
+    [Theory]
+    [InlineData("ring_size", "65537 -> 251")]
+    [InlineData("max_vips", "512 -> 64")]
+    [InlineData("max_backends", "4096 -> 1024")]
+    [InlineData("tcp_idle_timeout", "-> 00:10:00")]
+    [InlineData("udp_idle_timeout", "-> 00:01:00")]
+    public void Plan_LoadTimeSettingChanged_ThrowsNamingTheKey(string key, string change)
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1")];
+        planner.Plan(Validate(config), s_t0);
+        SetLoadTimeSetting(config.Node, key);
+
+        var error = Assert.Throws<InvalidOperationException>(() => planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1)));
+
+        Assert.StartsWith($"node.{key} (", error.Message);
+        Assert.Contains(change, error.Message);
+        Assert.Contains("fixed when the data plane is loaded", error.Message);
+    }
+
+    [Fact]
+    public void Plan_SeveralLoadTimeSettingsChanged_NamesEveryOne()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1")];
+        foreach (var key in new[] { "ring_size", "max_vips", "max_backends", "tcp_idle_timeout", "udp_idle_timeout" })
+        {
+            SetLoadTimeSetting(config.Node, key);
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => planner.Plan(Validate(config), s_t0));
+
+        foreach (var key in new[] { "ring_size", "max_vips", "max_backends", "tcp_idle_timeout", "udp_idle_timeout" })
+        {
+            Assert.Contains($"node.{key} (", error.Message);
+        }
+    }
+
+    [Fact]
+    public void Plan_RefusedForLoadTimeSetting_LeavesPlannerStateUnchanged()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
+        var before = planner.Plan(Validate(config), s_t0);
+        var refusedAt = s_t0 + TimeSpan.FromMinutes(1);
+
+        var changed = new BalancerConfig { Node = new NodeConfig { RingSize = 251 }, Vips = [V6("fd00::1"), Web("10.1.0.3")] };
+        Assert.Throws<InvalidOperationException>(() => planner.Plan(Validate(changed), refusedAt));
+
+        // Nothing of the refused plan happened: no VIP or backend released, no id taken.
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1"), V6("fd00::1")];
+        var after = planner.Plan(Validate(config), refusedAt);
+        AssertSameIds(before, after, [s_web, s_dns]);
+        Assert.Equal(2u, after.Vips[s_v6]);
+        Assert.Equal(4u, IdOf(after, new BackendRef(s_v6, Ip("fd00::1"))));
+    }
+
+    [Fact]
+    public void Plan_IdsRunOut_ThrowsAndLeavesPlannerStateUnchanged()
+    {
+        var config = new BalancerConfig { Node = new NodeConfig { MaxVips = 2 }, Vips = [Web("10.1.0.1"), Dns("10.2.0.1")] };
+        var planner = new DataplanePlanner(Validate(config).Node);
+        var before = planner.Plan(Validate(config), s_t0);
+
+        // The DNS VIP's id is quarantined once it is gone, so the IPv6 VIP finds no id.
+        config.Vips = [Web("10.1.0.1"), V6("fd00::1")];
+        var error = Assert.Throws<InvalidOperationException>(() => planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1)));
+        Assert.Contains("ids are in use or in quarantine", error.Message);
+
+        config.Vips = [Web("10.1.0.1"), Dns("10.2.0.1")];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(2));
+        AssertSameIds(before, after, [s_web, s_dns]);
+    }
+
+    [Fact]
+    public void Plan_RunTimeChanges_AcceptedWithIdsKept()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2", "10.1.0.3"), Dns("10.2.0.1")];
+        var before = planner.Plan(Validate(config), s_t0);
+
+        config.Node.RedirectInterfaces = ["eth1", "eth2"];
+        var web = Web("10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4");
+        web.Backends[0].Weight = 5;
+        web.Backends[1].Drained = true;
+        config.Vips = [web, Dns("10.2.0.1"), V6("fd00::1")];
+        var after = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(before.Vips[s_web], after.Vips[s_web]);
+        Assert.Equal(before.Vips[s_dns], after.Vips[s_dns]);
+        foreach (var address in new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" })
+        {
+            Assert.Equal(IdOf(before, new BackendRef(s_web, Ip(address))), IdOf(after, new BackendRef(s_web, Ip(address))));
+        }
+        var ring = after.Rings[after.Vips[s_web]];
+        Assert.DoesNotContain(IdOf(after, new BackendRef(s_web, Ip("10.1.0.2"))), ring);
+        Assert.Contains(IdOf(after, new BackendRef(s_web, Ip("10.1.0.4"))), ring);
+        var heavy = ring.Count(id => id == IdOf(after, new BackendRef(s_web, Ip("10.1.0.1"))));
+        var light = ring.Count(id => id == IdOf(after, new BackendRef(s_web, Ip("10.1.0.3"))));
+        Assert.True(heavy > 3 * light, $"weight 5 got {heavy} slots, weight 1 got {light}");
+    }
+
+    private static void SetLoadTimeSetting(NodeConfig node, string key)
+    {
+        switch (key)
+        {
+            case "ring_size": node.RingSize = 251; break;
+            case "max_vips": node.MaxVips = 64; break;
+            case "max_backends": node.MaxBackends = 1024; break;
+            case "tcp_idle_timeout": node.TcpIdleTimeout = "10m"; break;
+            case "udp_idle_timeout": node.UdpIdleTimeout = "1m"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(key), key, "not a load-time setting");
+        }
+    }
+
     private static DataplanePlanner Planner(out BalancerConfig config, string tcpIdle = "15m", string udpIdle = "5m")
     {
         config = new BalancerConfig { Node = new NodeConfig { TcpIdleTimeout = tcpIdle, UdpIdleTimeout = udpIdle } };

@@ -191,4 +191,116 @@ public sealed class IdAllocatorTests
         Assert.Equal(7u, ids.Acquire("a", s_t0));
         Assert.Throws<InvalidOperationException>(() => ids.Acquire("b", s_t0));
     }
+
+    [Fact]
+    public void Restore_RestoredKeys_KeepTheirIds()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        var inUse = new Dictionary<string, uint> { ["a"] = 3, ["b"] = 1, ["c"] = 7 };
+
+        ids.Restore(inUse, [], s_t0);
+
+        Assert.Equal(inUse, ids.Assigned);
+        Assert.Equal(3u, ids.Acquire("a", s_t0));
+        Assert.Equal(1u, ids.Acquire("b", s_t0 + TimeSpan.FromDays(1)));
+        Assert.Equal(7u, ids.Acquire("c", s_t0));
+        Assert.Equal(inUse, ids.Assigned);
+    }
+
+    [Fact]
+    public void Restore_NewKeys_GetIdsAboveTheHighestRestored()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Restore(new Dictionary<string, uint> { ["a"] = 3, ["b"] = 1, ["c"] = 7 }, [], s_t0);
+
+        Assert.Equal([8u, 9u], new[] { "d", "e" }.Select(k => ids.Acquire(k, s_t0)));
+    }
+
+    [Fact]
+    public void Restore_FreeIdsBelowHighest_QuarantinedFromRestoreTime()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Restore(new Dictionary<string, uint> { ["a"] = 3, ["b"] = 1, ["c"] = 7 }, [], s_t0);
+
+        Assert.Equal(8u, ids.Acquire("d", s_t0 + s_quarantine - TimeSpan.FromTicks(1)));
+        var later = s_t0 + s_quarantine;
+        Assert.Equal([2u, 4u, 5u, 6u, 9u], new[] { "e", "f", "g", "h", "i" }.Select(k => ids.Acquire(k, later)));
+    }
+
+    [Fact]
+    public void Restore_RestoredIds_NeverHandedToAnotherKey()
+    {
+        var ids = new IdAllocator<string>(0, 10, s_quarantine);
+        ids.Restore(new Dictionary<string, uint> { ["a"] = 2, ["b"] = 5 }, [], s_t0);
+        var later = s_t0 + 2 * s_quarantine;
+
+        var handedOut = Enumerable.Range(0, 8).Select(i => ids.Acquire($"new{i}", later)).ToList();
+
+        Assert.Equal([0u, 1u, 3u, 4u, 6u, 7u, 8u, 9u], handedOut.Order());
+        Assert.Throws<InvalidOperationException>(() => ids.Acquire("one-too-many", later));
+        Assert.Equal(2u, ids.Assigned["a"]);
+        Assert.Equal(5u, ids.Assigned["b"]);
+    }
+
+    [Fact]
+    public void Restore_RestoredKeyReleased_IdQuarantinedLikeAnyOther()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Restore(new Dictionary<string, uint> { ["a"] = 1, ["b"] = 2 }, [], s_t0);
+        var releasedAt = s_t0 + TimeSpan.FromMinutes(1);
+        ids.Release("a", releasedAt);
+
+        Assert.Equal(3u, ids.Acquire("c", releasedAt + s_quarantine - TimeSpan.FromTicks(1)));
+        Assert.Equal(1u, ids.Acquire("d", releasedAt + s_quarantine));
+    }
+
+    [Fact]
+    public void Restore_Nothing_StartsAtFirstId()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+
+        ids.Restore(new Dictionary<string, uint>(), [], s_t0);
+
+        Assert.Empty(ids.Assigned);
+        Assert.Equal(1u, ids.Acquire("a", s_t0));
+    }
+
+    [Fact]
+    public void Restore_IntoAllocatorThatHandedOutIds_ThrowsAndKeepsIds()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+
+        Assert.Throws<InvalidOperationException>(() => ids.Restore(new Dictionary<string, uint> { ["b"] = 5 }, [], s_t0));
+
+        Assert.Equal(new Dictionary<string, uint> { ["a"] = 1 }, ids.Assigned);
+        Assert.Equal(2u, ids.Acquire("c", s_t0));
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(100u)]
+    [InlineData(uint.MaxValue)]
+    public void Restore_IdOutsideRange_ThrowsArgumentOutOfRange(uint id)
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ids.Restore(new Dictionary<string, uint> { ["a"] = id }, [], s_t0));
+    }
+
+    [Fact]
+    public void Clone_ChangedCopy_OriginalUntouched()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Acquire("b", s_t0);
+
+        var copy = ids.Clone();
+        copy.Release("a", s_t0);
+        copy.Acquire("c", s_t0);
+
+        Assert.Equal(new Dictionary<string, uint> { ["a"] = 1, ["b"] = 2 }, ids.Assigned);
+        Assert.Equal(new Dictionary<string, uint> { ["b"] = 2, ["c"] = 3 }, copy.Assigned);
+        Assert.Equal(3u, ids.Acquire("d", s_t0));
+    }
 }
