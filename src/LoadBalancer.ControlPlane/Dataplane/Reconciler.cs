@@ -64,7 +64,7 @@ public sealed partial class Reconciler : IDisposable
                 LogReused(_pinDirectory, vips.Count, backends.Count);
             }
             SetRedirectPorts(spec.Node);
-            var outcome = Apply(desired, spec, generation: 1);
+            var outcome = Sync(desired, spec, Plan(spec), generation: 1);
             LogStarted(spec.Node.Interface, _store.Description, outcome.Summary);
         }
         catch
@@ -92,8 +92,20 @@ public sealed partial class Reconciler : IDisposable
             var overlay = change(current.Desired.Config, current.Desired.Overlay);
             var desired = current.Desired with { Overlay = overlay };
             var spec = ConfigValidator.Validate(desired.Effective);
+            var plan = Plan(spec);
+            // Persisted before the maps are written, so what is in force is always on disk; if the
+            // write fails, the previous state goes back to disk as well.
             await _store.SaveOverlayAsync(overlay, cancellationToken);
-            var outcome = Apply(desired, spec, current.Generation + 1);
+            ChangeOutcome outcome;
+            try
+            {
+                outcome = Sync(desired, spec, plan, current.Generation + 1);
+            }
+            catch
+            {
+                await _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None);
+                throw;
+            }
             LogChanged(outcome.Generation, outcome.Summary);
             return outcome;
         }
@@ -122,8 +134,9 @@ public sealed partial class Reconciler : IDisposable
             {
                 throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
             }
+            var plan = Plan(spec);
             SetRedirectPorts(spec.Node);
-            var outcome = Apply(desired, spec, current.Generation + 1);
+            var outcome = Sync(desired, spec, plan, current.Generation + 1);
             LogReloaded(outcome.Generation, outcome.Summary);
             return outcome;
         }
@@ -146,9 +159,24 @@ public sealed partial class Reconciler : IDisposable
         _gate.Dispose();
     }
 
-    private ChangeOutcome Apply(DesiredState desired, BalancerSpec spec, long generation)
+    // Ids for the new state, on a copy of the planner that Sync keeps once the plan is in force;
+    // running out of ids refuses the change like an invalid configuration.
+    private (DataplanePlan Plan, DataplanePlanner Planner) Plan(BalancerSpec spec)
     {
-        var plan = _planner!.Plan(spec, Monotonic.Now);
+        var planner = _planner!.Clone();
+        try
+        {
+            return (planner.Plan(spec, Monotonic.Now), planner);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigValidationException([new ConfigError("vips", e.Message)]);
+        }
+    }
+
+    private ChangeOutcome Sync(DesiredState desired, BalancerSpec spec, (DataplanePlan Plan, DataplanePlanner Planner) planned, long generation)
+    {
+        var plan = planned.Plan;
         SyncResult sync;
         try
         {
@@ -160,6 +188,7 @@ public sealed partial class Reconciler : IDisposable
             LogApplyFailed(e);
             throw;
         }
+        _planner = planned.Planner;
         Current = new ReconcilerState(desired, spec, plan, generation, _time.GetUtcNow());
         LastError = null;
         return new ChangeOutcome(generation, sync);

@@ -24,6 +24,16 @@ public sealed class DataplanePlanner
         _backendIds = new IdAllocator<BackendRef>(1, node.MaxBackends, quarantine);
     }
 
+    private DataplanePlanner(DataplanePlanner other)
+    {
+        _node = other._node;
+        _vipIds = other._vipIds.Clone();
+        _backendIds = other._backendIds.Clone();
+    }
+
+    /// <summary>An independent copy: plan on it, and keep it only once the plan is in force.</summary>
+    public DataplanePlanner Clone() => new(this);
+
     /// <summary>
     /// Continues from the ids a running data plane already uses (read back from its maps after a
     /// restart), so flows keep their VIP and backend ids, and from the ids its flow table still

@@ -320,6 +320,24 @@ public sealed class DataplanePlannerTests
     }
 
     [Fact]
+    public void Clone_PlanOnTheCopy_OriginalKeepsItsIds()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2")];
+        var first = planner.Plan(Validate(config), s_t0);
+
+        var copy = planner.Clone();
+        config.Vips = [Web("10.1.0.2"), Dns("10.2.0.1")];
+        copy.Plan(Validate(config), s_t0);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2")];
+        var again = planner.Plan(Validate(config), s_t0);
+
+        // The copy released 10.1.0.1's id and gave ids to DNS; the original saw none of it.
+        Assert.Equal(first.Vips, again.Vips);
+        Assert.Equal(first.Backends, again.Backends);
+    }
+
+    [Fact]
     public void Restore_AfterAPlan_Throws()
     {
         var planner = Planner(out var config);
