@@ -73,13 +73,9 @@ public sealed class FallbackTests : IDisposable
     [Fact]
     public void TaggedFrame_UsesTheFallbackInItsVlan_EvenWhereTheFibKnowsTheBackend()
     {
-        var flow = new FlowTuple(s_client, 27003, s_resolved.Address, s_resolved.Port, s_resolved.Protocol);
-        var ip = Packet.IpTcp(s_client, s_resolved.Address, 27003, 80, Packet.TcpSyn);
-        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, ip, vlanTci: 42);
+        var (frame, flow) = NextHopTests.Frame(s_resolved, s_client, 27003, vlanTci: 42);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Tx, action);
         FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.1.0.1", s_fallbackMac, BalancerWorld.LbMac), output);
     }
-
-
 }

@@ -116,9 +116,7 @@ public sealed partial class NextHopTests : IDisposable
     [Fact]
     public void TaggedFrame_WithoutFallbackMac_GoesThroughTheKernel_TagKept()
     {
-        var flow = new FlowTuple(s_client, 26012, s_sameDevice.Address, s_sameDevice.Port, s_sameDevice.Protocol);
-        var ip = Packet.IpTcp(s_client, s_sameDevice.Address, 26012, 80, Packet.TcpSyn);
-        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, ip, vlanTci: 42);
+        var (frame, flow) = Frame(s_sameDevice, s_client, 26012, vlanTci: 42);
         var (action, output) = _world.Run(frame, _ingress);
         Assert.Equal(XdpAction.Pass, action);
         FrameAssert.Equal(_world.Encapsulated(frame, flow, "10.1.0.1", BalancerWorld.LbMac, BalancerWorld.ClientMac), output);
@@ -201,14 +199,12 @@ public sealed partial class NextHopTests : IDisposable
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropFragNeeded] = 1 }, _world.Counters().ReasonDeltas(before));
     }
 
-    internal static (byte[] Frame, FlowTuple Flow) Frame(VipKey vip, IPAddress client, ushort port, int payload = 0)
+    internal static (byte[] Frame, FlowTuple Flow) Frame(VipKey vip, IPAddress client, ushort port, int payload = 0, ushort? vlanTci = null)
     {
         var flow = new FlowTuple(client, port, vip.Address, vip.Port, vip.Protocol);
         var ip = Packet.IpTcp(client, vip.Address, port, vip.Port, Packet.TcpSyn, new byte[payload]);
-        return (Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip), flow);
+        return (Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip, vlanTci: vlanTci), flow);
     }
-
-
 
     internal static int Ifindex(Netns ns, string device)
         => int.Parse(IfindexPattern().Match(ns.Exec("ip", "-o", "link", "show", "dev", device)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

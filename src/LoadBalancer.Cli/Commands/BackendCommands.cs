@@ -55,23 +55,25 @@ public static class BackendCommands
         weight.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
             VipCommands.Change(cli, parse, client, HttpMethod.Put, Path("v1/backends/weight", parse, vip, address), new WeightRequest(parse.GetValue(weightArgument)), ct), cancel));
 
-        var drain = new Command("drain", "Stop sending new flows to a backend; its existing flows go on. The weight is kept for undrain.");
-        drain.Arguments.Add(vip);
-        drain.Arguments.Add(address);
-        drain.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
-            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path("v1/backends/drain", parse, vip, address), null, ct), cancel));
-
-        var undrain = new Command("undrain", "Let a drained backend take new flows again, at its weight.");
-        undrain.Arguments.Add(vip);
-        undrain.Arguments.Add(address);
-        undrain.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
-            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path("v1/backends/undrain", parse, vip, address), null, ct), cancel));
+        var drain = Toggle(cli, vip, address, "drain", "Stop sending new flows to a backend; its existing flows go on. The weight is kept for undrain.");
+        var undrain = Toggle(cli, vip, address, "undrain", "Let a drained backend take new flows again, at its weight.");
 
         foreach (var command in new[] { list, add, remove, weight, drain, undrain })
         {
             backend.Subcommands.Add(command);
         }
         return backend;
+    }
+
+    // drain and undrain: POST v1/backends/NAME for one backend of a VIP.
+    private static Command Toggle(CliContext cli, Argument<string> vip, Argument<string> address, string name, string description)
+    {
+        var command = new Command(name, description);
+        command.Arguments.Add(vip);
+        command.Arguments.Add(address);
+        command.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
+            VipCommands.Change(cli, parse, client, HttpMethod.Post, Path($"v1/backends/{name}", parse, vip, address), null, ct), cancel));
+        return command;
     }
 
     private static string Path(string route, ParseResult parse, Argument<string> vip, Argument<string>? address)

@@ -409,25 +409,6 @@ public sealed class DataplanePlannerTests
     }
 
     [Fact]
-    public void Plan_RefusedForLoadTimeSetting_LeavesPlannerStateUnchanged()
-    {
-        var planner = Planner(out var config);
-        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1")];
-        var before = planner.Plan(Validate(config), s_t0);
-        var refusedAt = s_t0 + TimeSpan.FromMinutes(1);
-
-        var changed = new BalancerConfig { Node = new NodeConfig { RingSize = 251 }, Vips = [V6("fd00::1"), Web("10.1.0.3")] };
-        Assert.Throws<InvalidOperationException>(() => planner.Plan(Validate(changed), refusedAt));
-
-        // Nothing of the refused plan happened: no VIP or backend released, no id taken.
-        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1"), V6("fd00::1")];
-        var after = planner.Plan(Validate(config), refusedAt);
-        AssertSameIds(before, after, [s_web, s_dns]);
-        Assert.Equal(2u, after.Vips[s_v6]);
-        Assert.Equal(4u, IdOf(after, new BackendRef(s_v6, Ip("fd00::1"))));
-    }
-
-    [Fact]
     public void Plan_IdsRunOut_ThrowsAndLeavesPlannerStateUnchanged()
     {
         var config = new BalancerConfig { Node = new NodeConfig { MaxVips = 2 }, Vips = [Web("10.1.0.1"), Dns("10.2.0.1")] };
