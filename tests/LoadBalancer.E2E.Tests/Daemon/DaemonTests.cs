@@ -232,6 +232,34 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task UnderSystemd_ReportsReadyOnceAttachedAndServing_AndStoppingOnStop()
+    {
+        // systemd's notify protocol (Type=notify in lbd.service): datagrams on $NOTIFY_SOCKET. .NET
+        // speaks it when systemd is the parent or, as here (no systemd on the test machine), when lbd
+        // is PID 1 with NOTIFY_SOCKET set, as in a container.
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12))) { AsPid1 = true };
+        var path = Path.Combine(lbd.Directory, "notify.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(path));
+        notify.ReceiveTimeout = 30_000;
+        lbd.Environment["NOTIFY_SOCKET"] = path;
+
+        var start = Task.Run(() => lbd.Start());
+        var ready = ReceiveUntil(notify, "READY=1");
+        // At READY the data plane is attached and the API answers: nothing waits for a poll.
+        var attached = Topology.Exec("lb", "ip", "-d", "link", "show", "dev", "lb0");
+        var status = Lbctl.Run(lbd, "status");
+        await start;
+        lbd.Stop();
+        var stopping = ReceiveUntil(notify, "STOPPING=1");
+
+        output.WriteLine($"notifications: {string.Join(" | ", ready.Concat(stopping))}");
+        Assert.Contains("prog/xdp", attached);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains(stopping, m => m.Contains("STOPPING=1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MissingInterface_FailsAtStartInOneClearLine_LeavingNothingAttached()
     {
         using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)).Replace("interface: lb0", "interface: nope0"));
@@ -308,5 +336,18 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
             }
             Thread.Sleep(100);
         }
+    }
+
+    // Datagrams until one contains what (each may carry several NAME=VALUE lines); fails after the socket's timeout.
+    private static List<string> ReceiveUntil(Socket socket, string what)
+    {
+        var messages = new List<string>();
+        var buffer = new byte[4096];
+        while (!messages.Any(m => m.Split('\n').Contains(what)))
+        {
+            var n = socket.Receive(buffer);
+            messages.Add(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return messages;
     }
 }

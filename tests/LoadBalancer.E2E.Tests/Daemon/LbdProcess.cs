@@ -22,7 +22,7 @@ public sealed class LbdProcess : IDisposable
         Socket = Path.Combine(Directory, "lbd.sock");
         StatePath = Path.Combine(Directory, "state.json");
         PinDirectory = $"/sys/fs/bpf/{Instance}";
-        MetricsPort = 19000 + (Environment.ProcessId % 500 * 10) + n;
+        MetricsPort = 19000 + (System.Environment.ProcessId % 500 * 10) + n;
         if (configYaml is not null)
         {
             ConfigPath = Path.Combine(Directory, "lb.yaml");
@@ -46,6 +46,15 @@ public sealed class LbdProcess : IDisposable
 
     public int MetricsPort { get; }
 
+    /// <summary>Variables added to lbd's environment at the next start.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>
+    /// Run lbd as PID 1 of its own PID namespace, as in a container (stopping the launcher sends lbd
+    /// SIGTERM); with NOTIFY_SOCKET set, that is where .NET speaks systemd's notify protocol.
+    /// </summary>
+    public bool AsPid1 { get; set; }
+
     /// <summary>What lbd printed, from every start.</summary>
     public string Log => _log + (_process is null ? "" : ReadCurrentOutput());
 
@@ -65,6 +74,10 @@ public sealed class LbdProcess : IDisposable
     public (int? ExitCode, string Output) StartAndWait(TimeSpan timeout)
     {
         var psi = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in Environment)
+        {
+            psi.Environment[name] = value;
+        }
         foreach (var arg in Arguments())
         {
             psi.ArgumentList.Add(arg);
@@ -100,7 +113,7 @@ public sealed class LbdProcess : IDisposable
         {
             return;
         }
-        Shell.Run("kill", kill ? "-KILL" : "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Shell.Run("kill", kill ? "-KILL" : "-TERM", DaemonPid);
         if (!_process.WaitForExit(15_000))
         {
             _process.Kill(entireProcessTree: true);
@@ -112,7 +125,10 @@ public sealed class LbdProcess : IDisposable
     }
 
     /// <summary>Sends SIGHUP: reload the configuration.</summary>
-    public void Hangup() => Shell.Run("kill", "-HUP", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public void Hangup() => Shell.Run("kill", "-HUP", DaemonPid);
+
+    // As PID 1 of its namespace lbd is the launcher's child (unshare ignores SIGTERM itself).
+    private string DaemonPid => (AsPid1 ? ChildOf(_process!.Id) : _process!.Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The Prometheus text, scraped from inside the lb namespace.</summary>
     public string Metrics() => Topology.Exec("lb", "curl", "-s", "-m", "5", $"http://127.0.0.1:{MetricsPort}/metrics");
@@ -136,10 +152,20 @@ public sealed class LbdProcess : IDisposable
     private string ReadCurrentOutput()
         => _process is { HasExited: true } && _stdout is not null ? _stdout.Result + _stderr!.Result : "";
 
+    private static int ChildOf(int pid)
+        => int.Parse(File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single(), System.Globalization.CultureInfo.InvariantCulture);
+
     private IEnumerable<string> Arguments()
     {
         yield return $"--net={Topology.NamespacePath("lb")}";
         yield return "--";
+        if (AsPid1)
+        {
+            yield return "unshare";
+            yield return "--pid";
+            yield return "--kill-child=SIGTERM";
+            yield return "--";
+        }
         yield return "dotnet";
         yield return Tools.Lbd;
         yield return "--instance";
