@@ -23,6 +23,7 @@ PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 UNITDIR ?= /etc/systemd/system
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/lb
+TOPO ?= lbdev
 
 TEST := $(DOTNET) test -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
@@ -99,11 +100,11 @@ uninstall: ## remove what install put in place; keeps /etc/lb, the state and the
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/lbd $(DESTDIR)$(PREFIX)/bin/lbctl $(DESTDIR)$(UNITDIR)/lbd.service
 	$(Q)[ -n "$(DESTDIR)" ] || systemctl daemon-reload 2>/dev/null || true
 
-topo-up: ## veth topology for manual work (PREFIX=lbdev)
-	$(Q)scripts/topo.sh up $(or $(PREFIX),lbdev)
+topo-up: ## veth topology for manual work (TOPO=lbdev names its namespaces)
+	$(Q)scripts/topo.sh up $(TOPO)
 
 topo-down: ## remove it
-	$(Q)scripts/topo.sh down $(or $(PREFIX),lbdev)
+	$(Q)scripts/topo.sh down $(TOPO)
 
 fmt: ## clang-format the C sources
 	$(Q)clang-format -i bpf/*.c bpf/include/*.h native/*.c native/*.h
@@ -114,5 +115,5 @@ lint: ## check C formatting and C# style without changing files
 
 clean: ## remove build products and leftover test state
 	$(Q)rm -rf bpf/.output native/.output
-	$(Q)find . -name bin -o -name obj -type d -prune -exec rm -rf {} + 2>/dev/null || true
+	$(Q)find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
 	$(Q)scripts/topo.sh clean-tests || true

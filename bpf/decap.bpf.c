@@ -95,11 +95,15 @@ static __always_inline void decap_copy_ce(void *inner, void *data_end, __u8 oute
 		return;
 	if (((__u8 *)inner)[0] >> 4 == 4) {
 		struct iphdr *iph = inner;
+		__u16 *word = inner;	/* version, IHL and TOS */
+		__u16 old;
 
 		if (!(iph->tos & LB_ECN_MASK))
 			return;
+		old = *word;
 		iph->tos |= LB_ECN_CE;
-		csum_ipv4_header(iph);
+		/* incremental: the header may carry options */
+		csum_replace2(&iph->check, old, *word);
 	} else {
 		struct ipv6hdr *ip6 = inner;
 
@@ -204,16 +208,10 @@ int lb_xdp_decap(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 bytes = data_end - data;
-	struct ethhdr *eth = data;
-	struct lb_vlan_hdr *vh;
+	struct lb_l2 l2;
 
-	if ((void *)(eth + 1) > data_end)
+	if (!parse_l2(data, data_end, &l2))
 		return decap_exit(LB_DECAP_PASS_OTHER, bytes);
-	if (eth->h_proto != bpf_htons(ETH_P_8021Q) &&
-	    eth->h_proto != bpf_htons(ETH_P_8021AD))
-		return decap_l3(ctx, eth + 1, ETH_HLEN, eth->h_proto, bytes);
-	vh = (void *)(eth + 1);
-	if ((void *)(vh + 1) > data_end)
-		return decap_exit(LB_DECAP_PASS_OTHER, bytes);
-	return decap_l3(ctx, vh + 1, ETH_HLEN + LB_VLAN_HLEN, vh->proto, bytes);
+	return decap_l3(ctx, l2.l3, l2.vlan_tpid ? ETH_HLEN + LB_VLAN_HLEN : ETH_HLEN,
+			l2.proto, bytes);
 }

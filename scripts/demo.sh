@@ -17,7 +17,6 @@ config=${CONFIG:-Release}
 seconds=${DEMO_SECONDS:-15}
 lbd_dll="$root/src/LoadBalancer.Daemon/bin/$config/net10.0/lbd.dll"
 lbctl_dll="$root/src/LoadBalancer.Cli/bin/$config/net10.0/lbctl.dll"
-work=$(mktemp -d /tmp/lbdemo.XXXXXX)
 pids=()
 lbd_pid=
 exec 3>&1 4>&2
@@ -48,11 +47,12 @@ cleanup() {
         echo "done: no namespace or pinned data plane of the demo is left"
     fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 ((EUID == 0)) || { echo "demo: run as root (sudo make demo)" >&2; exit 1; }
 [[ -f "$lbd_dll" && -f "$lbctl_dll" ]] || { echo "demo: build first (make build)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/lbdemo.XXXXXX)
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 say "topology: client 10.210.0.100 -> lb 10.210.0.2 (XDP on lb0) -> backends be1-be3 10.210.0.11-13 (DSR)"
 "$here/topo.sh" up "$prefix" 3

@@ -62,8 +62,10 @@ up() {
     [[ -f "$bpf_out/decap.bpf.o" && -f "$bpf_out/baseline.bpf.o" ]] || die "run 'make bpf' first"
     ((backends >= 1 && backends <= 9)) || die "BACKENDS must be 1..9"
     down "$prefix"
-    # A failure half way leaves nothing behind.
-    trap 'echo "topo.sh: up failed; removing $prefix" >&2; down "$prefix"' ERR
+    # A failure half way (set -e inside a function, or die) leaves nothing behind: an EXIT
+    # trap, since ERR traps are not inherited by functions and exit raises none.
+    up_done=0
+    trap '((up_done)) || { echo "topo.sh: up failed; removing $prefix" >&2; down "$prefix"; }' EXIT
 
     for ns in sw cl lb $(seq -f "be%g" 1 "$backends"); do
         ip netns add "$prefix-$ns"
@@ -111,7 +113,8 @@ up() {
         in_ns "$ns" "$python" "$here/backend_server.py" --name "be$i" >/dev/null 2>&1 &
     done
     wait_ready "$prefix" "$backends"
-    trap - ERR
+    up_done=1
+    trap - EXIT
 }
 
 # Every backend answers HTTP and UDP on its own address before `up` returns.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * lb_csum.h - Internet checksum of a header we write (RFC 1071), inline so
- * the outer IPv4 header costs no helper call.
+ * lb_csum.h - Internet checksum of a header we write (RFC 1071), and its
+ * update for one changed 16-bit word (RFC 1624), inline so neither costs a
+ * helper call.
  */
 #ifndef LB_CSUM_H
 #define LB_CSUM_H
@@ -27,6 +28,14 @@ static __always_inline void csum_ipv4_header(struct iphdr *iph)
 	for (int i = 0; i < (int)(sizeof(*iph) / 2); i++)
 		sum += words[i];
 	iph->check = csum_fold(sum);
+}
+
+/* Update *check for one 16-bit word of the summed data changed from old to
+ * new, both as they are stored (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')).
+ * Independent of the header's length, so IPv4 options need no care. */
+static __always_inline void csum_replace2(__u16 *check, __u16 old, __u16 new)
+{
+	*check = csum_fold((__u32)(__u16)~*check + (__u16)~old + new);
 }
 
 #endif /* LB_CSUM_H */

@@ -4,11 +4,13 @@
  * VLAN tag, IPv4 (options allowed) or IPv6 (hop-by-hop, routing and
  * destination-option headers skipped), then TCP or UDP ports.
  *
- * Parsing only: no map access and no writes to the packet. Every function
- * returns the enum lb_reason that ends processing (a malformed header, or a
- * non-IP frame), or LB_CONTINUE for a well-formed IP packet: its addresses
- * are then in pkt->flow, and its ports too when pkt->has_ports (TCP or UDP,
- * not a fragment). Whether it concerns a VIP is not decided here.
+ * Parsing only: no map access and no writes to the packet. parse_l2, the
+ * L2 step lb_xdp_decap shares, returns whether the frame holds its L2
+ * header; every other function returns the enum lb_reason that ends
+ * processing (a malformed header, or a non-IP frame), or LB_CONTINUE for a
+ * well-formed IP packet: its addresses are then in pkt->flow, and its ports
+ * too when pkt->has_ports (TCP or UDP, not a fragment). Whether it concerns
+ * a VIP is not decided here.
  */
 #ifndef LB_PARSE_H
 #define LB_PARSE_H
@@ -40,6 +42,14 @@
 struct lb_vlan_hdr {
 	__be16 tci;
 	__be16 proto;
+};
+
+/* The L2 header of a frame, filled by parse_l2. */
+struct lb_l2 {
+	void *l3;			/* what follows the ethertype */
+	__be16 proto;			/* its ethertype */
+	__be16 vlan_tpid;		/* 0 = untagged; else the tag's TPID */
+	__be16 vlan_tci;		/* tag control information */
 };
 
 /* What the balancer needs to know about a frame, filled by parse_frame. */
@@ -162,33 +172,47 @@ static __always_inline int parse_ipv6(void *l3, void *data_end,
 	return parse_l4(l3 + off, data_end, len - off, nexthdr, pkt);
 }
 
+/* Ethernet with at most one 802.1Q or 802.1ad tag, for lb_xdp_ingress and
+ * lb_xdp_decap alike; false if the frame is too short for it. */
+static __always_inline bool parse_l2(void *data, void *data_end, struct lb_l2 *l2)
+{
+	struct ethhdr *eth = data;
+	struct lb_vlan_hdr *vh;
+
+	l2->l3 = eth + 1;
+	l2->vlan_tpid = 0;
+	l2->vlan_tci = 0;
+	if (l2->l3 > data_end)
+		return false;
+	l2->proto = eth->h_proto;
+	if (l2->proto != bpf_htons(ETH_P_8021Q) && l2->proto != bpf_htons(ETH_P_8021AD))
+		return true;
+	vh = l2->l3;
+	if ((void *)(vh + 1) > data_end)
+		return false;
+	l2->vlan_tpid = l2->proto;
+	l2->vlan_tci = vh->tci;
+	l2->proto = vh->proto;
+	l2->l3 = vh + 1;
+	return true;
+}
+
 /* Entry: classify the frame in ctx and fill pkt (which must be zeroed). */
 static __always_inline int parse_frame(struct xdp_md *ctx,
 				       struct lb_packet *pkt)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	void *l3 = eth + 1;
-	__be16 proto;
+	struct lb_l2 l2;
 
-	if (l3 > data_end)
+	if (!parse_l2(data, data_end, &l2))
 		return LB_DROP_ETH_TRUNC;
-	proto = eth->h_proto;
-	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
-		struct lb_vlan_hdr *vh = l3;
-
-		if ((void *)(vh + 1) > data_end)
-			return LB_DROP_ETH_TRUNC;
-		pkt->vlan_tpid = proto;
-		pkt->vlan_tci = vh->tci;
-		proto = vh->proto;
-		l3 = vh + 1;
-	}
-	if (proto == bpf_htons(ETH_P_IP))
-		return parse_ipv4(l3, data_end, pkt);
-	if (proto == bpf_htons(ETH_P_IPV6))
-		return parse_ipv6(l3, data_end, pkt);
+	pkt->vlan_tpid = l2.vlan_tpid;
+	pkt->vlan_tci = l2.vlan_tci;
+	if (l2.proto == bpf_htons(ETH_P_IP))
+		return parse_ipv4(l2.l3, data_end, pkt);
+	if (l2.proto == bpf_htons(ETH_P_IPV6))
+		return parse_ipv6(l2.l3, data_end, pkt);
 	return LB_PASS_NOT_IP;
 }
 

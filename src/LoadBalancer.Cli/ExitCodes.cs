@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
 
-    /// <summary>lbd could not be reached: not running, or another socket.</summary>
+    /// <summary>lbd could not be reached: not running, another socket, or no answer in time.</summary>
     public const int Unreachable = 3;
 
     /// <summary>Not allowed: lbctl runs as non-root, and the API socket is root-only.</summary>

@@ -42,6 +42,9 @@ public sealed class BalancerWorld : IDisposable
         }
         catch
         {
+            // xUnit does not dispose a fixture whose constructor throws: release what was made.
+            Balancer?.Dispose();
+            _thread?.Dispose();
             _ns.Dispose();
             throw;
         }
@@ -92,10 +95,10 @@ public sealed class BalancerWorld : IDisposable
         var reasons = new Dictionary<LbReason, ulong>();
         for (var r = 0u; r < (uint)LbReason.Count; r++)
         {
-            reasons[(LbReason)r] = Balancer.ReasonStats.Lookup(r).Aggregate(0UL, (sum, c) => sum + c.Packets);
+            reasons[(LbReason)r] = LbCounter.Sum(Balancer.ReasonStats.Lookup(r)).Packets;
         }
-        var vips = Synchronizer.Applied!.Vips.ToDictionary(v => v.Key, v => Sum(Balancer.VipStats.Lookup(v.Value)));
-        var reals = Synchronizer.Applied!.Backends.ToDictionary(b => b.Key, b => Sum(Balancer.RealStats.Lookup(b.Key)));
+        var vips = Synchronizer.Applied!.Vips.ToDictionary(v => v.Key, v => LbStats.Sum(Balancer.VipStats.Lookup(v.Value)));
+        var reals = Synchronizer.Applied!.Backends.ToDictionary(b => b.Key, b => LbStats.Sum(Balancer.RealStats.Lookup(b.Key)));
         return new CounterSnapshot(reasons, vips, reals);
     }
 
@@ -105,11 +108,4 @@ public sealed class BalancerWorld : IDisposable
         _thread.Dispose();
         _ns.Dispose();
     }
-
-    private static LbStats Sum(LbStats[] perCpu) => perCpu.Aggregate(default(LbStats), (a, s) => new LbStats
-    {
-        Packets = a.Packets + s.Packets,
-        Bytes = a.Bytes + s.Bytes,
-        NewFlows = a.NewFlows + s.NewFlows,
-    });
 }

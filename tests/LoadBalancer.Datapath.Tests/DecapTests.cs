@@ -87,6 +87,33 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
         FrameAssert.Equal(expected, output);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CongestionMark_OnAnInnerIpv4HeaderWithOptions_KeepsItsChecksumValid(bool ipv6Outer)
+    {
+        // Inner IPv4 with IHL 6 (NOP, NOP, NOP, EOL), ECT(0); outer CE. The checksum must cover all
+        // 24 bytes of the inner header, not only the first 20.
+        var client = IPAddress.Parse("198.51.100.10");
+        var vip = StandardConfig.Vip4;
+        byte[] options = [0x01, 0x01, 0x01, 0x00];
+        var tcp = Packet.Tcp(client, vip, 4446, 80, Packet.TcpAck);
+        var inner = Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x02, options: options);
+        var outer = ipv6Outer
+            ? Packet.Ipv6(IPAddress.Parse("fd10:4c42::3:4"), IPAddress.Parse("fd00:1::1"), Packet.ProtoIpip, inner, trafficClass: 0x03)
+            : Packet.Ipv4(IPAddress.Parse("172.16.3.4"), IPAddress.Parse("10.1.0.1"), Packet.ProtoIpip, inner, tos: 0x03);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(outer), outer);
+
+        var (action, output) = _decap.Program.TestRun(frame);
+
+        Assert.Equal(XdpAction.Pass, action);
+        var marked = Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x03, options: options);
+        var expected = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeIpv4, marked);
+        FrameAssert.Equal(expected, output);
+        Assert.Equal(6, output[14] & 0x0f);
+        Assert.Equal(0, Packet.Checksum(output.AsSpan(14, 24)));
+    }
+
     [Fact]
     public void CompiledInConfig_AcceptsTheBalancersDefaultOuterSources()
     {

@@ -38,7 +38,15 @@ public sealed class FallbackTests : IDisposable
                 StandardConfig.Vip(s_resolved, "10.1.0.1"),
             ],
         }, "fallback");
-        _ingress = NextHopTests.BuildDevices(_world.Namespace);
+        try
+        {
+            _ingress = NextHopTests.BuildDevices(_world.Namespace);
+        }
+        catch
+        {
+            _world.Dispose(); // xUnit does not call Dispose when the constructor throws
+            throw;
+        }
     }
 
     public void Dispose() => _world.Dispose();

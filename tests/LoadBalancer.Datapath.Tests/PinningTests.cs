@@ -23,18 +23,32 @@ public sealed class PinningTests : IDisposable
     public PinningTests()
     {
         _world = new BalancerWorld(StandardConfig.Create(), "pins");
-        _world.Namespace.Exec("ip", "link", "add", "pin-a", "type", "veth", "peer", "name", "pin-b");
-        _world.Namespace.Exec("ip", "link", "set", "pin-a", "up");
-        _world.Namespace.Exec("ip", "link", "set", "pin-b", "up");
+        try
+        {
+            _world.Namespace.Exec("ip", "link", "add", "pin-a", "type", "veth", "peer", "name", "pin-b");
+            _world.Namespace.Exec("ip", "link", "set", "pin-a", "up");
+            _world.Namespace.Exec("ip", "link", "set", "pin-b", "up");
+        }
+        catch
+        {
+            _world.Dispose(); // xUnit does not call Dispose when the constructor throws
+            throw;
+        }
     }
 
     public void Dispose()
     {
-        if (Directory.Exists(_pins))
+        try
         {
-            Directory.Delete(_pins, recursive: true);
+            if (Directory.Exists(_pins))
+            {
+                Directory.Delete(_pins, recursive: true);
+            }
         }
-        _world.Dispose();
+        finally
+        {
+            _world.Dispose();
+        }
     }
 
     [Fact]

@@ -25,11 +25,21 @@ public sealed class BalancerNode : IDisposable
     {
         Spec = ConfigValidator.Validate(config);
         _lbThread = new NetnsThread(topology.NamespacePath("lb"));
-        Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
-        _planner = new DataplanePlanner(Spec.Node);
-        Synchronizer = new DataplaneSynchronizer(Balancer);
-        Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
-        _link = _lbThread.Run(() => XdpLink.Attach(Balancer.Program, NetDevice.IndexOf(Spec.Node.Interface)));
+        try
+        {
+            Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
+            _planner = new DataplanePlanner(Spec.Node);
+            Synchronizer = new DataplaneSynchronizer(Balancer);
+            Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));
+            _link = _lbThread.Run(() => XdpLink.Attach(Balancer.Program, NetDevice.IndexOf(Spec.Node.Interface)));
+        }
+        catch
+        {
+            // Nobody disposes an object whose constructor threw: release the loaded object and the thread.
+            Balancer?.Dispose();
+            _lbThread.Dispose();
+            throw;
+        }
     }
 
     public BalancerSpec Spec { get; private set; }
@@ -51,9 +61,9 @@ public sealed class BalancerNode : IDisposable
         return plan.BackendAddress(plan.Rings[plan.Vips[vip]][FlowHash.Slot(flow, Spec.Node.HashSeed, Spec.Node.RingSize)]);
     }
 
-    public ulong ReasonCount(LbReason reason) => Balancer.ReasonStats.Lookup((uint)reason).Aggregate(0UL, (s, c) => s + c.Packets);
+    public ulong ReasonCount(LbReason reason) => LbCounter.Sum(Balancer.ReasonStats.Lookup((uint)reason)).Packets;
 
-    public ulong VipPackets(VipKey vip) => Balancer.VipStats.Lookup(Synchronizer.Applied!.Vips[vip]).Aggregate(0UL, (s, c) => s + c.Packets);
+    public ulong VipPackets(VipKey vip) => LbStats.Sum(Balancer.VipStats.Lookup(Synchronizer.Applied!.Vips[vip])).Packets;
 
     public void Dispose()
     {

@@ -24,7 +24,23 @@ public sealed class Topology : IDisposable
         TestEnvironment.RequireRootAndBpffs();
         Prefix = $"{TestEnvironment.RunPrefix}-e{Interlocked.Increment(ref s_count)}";
         Backends = backends;
-        Script("up", Prefix, backends.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            Script("up", Prefix, backends.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch
+        {
+            // topo.sh removes a half-built topology itself, but not if it was killed (timeout).
+            try
+            {
+                Shell.TryRun(ScriptPath, "down", Prefix);
+            }
+            catch (Exception)
+            {
+                // Best effort: the failure of `up` is the one to report.
+            }
+            throw;
+        }
     }
 
     public string Prefix { get; }
@@ -43,5 +59,7 @@ public sealed class Topology : IDisposable
 
     public void Dispose() => Script("down", Prefix);
 
-    private static string Script(params string[] args) => Shell.Run(Path.Combine(TestEnvironment.RepoRoot, "scripts", "topo.sh"), args);
+    private static string ScriptPath => Path.Combine(TestEnvironment.RepoRoot, "scripts", "topo.sh");
+
+    private static string Script(params string[] args) => Shell.Run(ScriptPath, args);
 }

@@ -23,18 +23,20 @@ public sealed class Netns : IDisposable
         Shell.Run("ip", ["netns", "del", name], allowFailure: true);
         Shell.Run("ip", "netns", "add", name);
         var ns = new Netns(name);
-        ns.Exec("ip", "link", "set", "lo", "up");
+        try
+        {
+            ns.Exec("ip", "link", "set", "lo", "up");
+        }
+        catch
+        {
+            ns.Dispose();
+            throw;
+        }
         return ns;
     }
 
     /// <summary>Runs a command inside the namespace; throws with its output if it fails.</summary>
     public string Exec(params string[] command) => Shell.Run("nsenter", [$"--net={Path}", "--", .. command]);
-
-    /// <summary>Runs a command inside the namespace and returns its exit code and output.</summary>
-    public (int ExitCode, string Output) TryExec(params string[] command) => Shell.TryRun("nsenter", [$"--net={Path}", "--", .. command]);
-
-    /// <summary>Starts a long-running command inside the namespace; dispose the handle to kill it.</summary>
-    public BackgroundProcess Start(params string[] command) => BackgroundProcess.Start("nsenter", [$"--net={Path}", "--", .. command]);
 
     /// <inheritdoc/>
     public void Dispose() => Shell.Run("ip", ["netns", "del", Name], allowFailure: true);

@@ -9,4 +9,16 @@ public struct LbCounter
 
     /// <summary>Their length as received, L2 included.</summary>
     public ulong Bytes;
+
+    /// <summary>The total of a per-CPU value.</summary>
+    public static LbCounter Sum(ReadOnlySpan<LbCounter> perCpu)
+    {
+        var total = default(LbCounter);
+        foreach (var c in perCpu)
+        {
+            total.Packets += c.Packets;
+            total.Bytes += c.Bytes;
+        }
+        return total;
+    }
 }

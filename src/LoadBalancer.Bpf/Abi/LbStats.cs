@@ -12,4 +12,17 @@ public struct LbStats
 
     /// <summary>Flow-table entries created.</summary>
     public ulong NewFlows;
+
+    /// <summary>The total of a per-CPU value.</summary>
+    public static LbStats Sum(ReadOnlySpan<LbStats> perCpu)
+    {
+        var total = default(LbStats);
+        foreach (var s in perCpu)
+        {
+            total.Packets += s.Packets;
+            total.Bytes += s.Bytes;
+            total.NewFlows += s.NewFlows;
+        }
+        return total;
+    }
 }

@@ -117,23 +117,32 @@ public sealed unsafe class BalancerObject : IDisposable
     /// <exception cref="InvalidDataException">The pins are from another ABI version.</exception>
     public static BalancerObject OpenPinned(string directory)
     {
-        using var configMap = BpfMap.OpenPinned(Path.Combine(directory, ConfigFile));
-        if (configMap.ValueSize != sizeof(LbConfig))
+        var configMap = BpfMap.OpenPinned(Path.Combine(directory, ConfigFile));
+        try
         {
-            throw new InvalidDataException($"the data plane pinned at {directory} has a {configMap.ValueSize}-byte lb_config, this build a {sizeof(LbConfig)}-byte one: another ABI version");
+            if (configMap.ValueSize != sizeof(LbConfig))
+            {
+                throw new InvalidDataException($"the data plane pinned at {directory} has a {configMap.ValueSize}-byte lb_config, this build a {sizeof(LbConfig)}-byte one: another ABI version");
+            }
+            if (!new BpfMap<uint, LbConfig>(configMap).TryLookup(0, out var value))
+            {
+                throw new InvalidDataException($"the data plane pinned at {directory} has no lb_config");
+            }
+            if (value.AbiVersion != (uint)LbAbi.Version)
+            {
+                throw new InvalidDataException($"the data plane pinned at {directory} speaks ABI version {value.AbiVersion}, this build {(uint)LbAbi.Version}");
+            }
+            return new BalancerObject(
+                value,
+                () => configMap,
+                () => BpfProgram.OpenPinned(Path.Combine(directory, ProgramName), ProgramName),
+                name => BpfMap.OpenPinned(Path.Combine(directory, name)));
         }
-        var config = new BpfMap<uint, LbConfig>(BpfMap.OpenPinned(Path.Combine(directory, ConfigFile)));
-        config.TryLookup(0, out var value);
-        config.Dispose();
-        if (value.AbiVersion != (uint)LbAbi.Version)
+        catch
         {
-            throw new InvalidDataException($"the data plane pinned at {directory} speaks ABI version {value.AbiVersion}, this build {(uint)LbAbi.Version}");
+            configMap.Dispose();
+            throw;
         }
-        return new BalancerObject(
-            value,
-            () => BpfMap.OpenPinned(Path.Combine(directory, ConfigFile)),
-            () => BpfProgram.OpenPinned(Path.Combine(directory, ProgramName), ProgramName),
-            name => BpfMap.OpenPinned(Path.Combine(directory, name)));
     }
 
     /// <summary>

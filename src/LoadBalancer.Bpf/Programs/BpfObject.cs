@@ -69,7 +69,7 @@ public sealed unsafe class BpfObject : IDisposable
     public T GetSectionData<T>(string section)
         where T : unmanaged
     {
-        nuint size;
+        nuint size = 0;
         var data = Libbpf.bpf_map__initial_value(FindMap(section), &size);
         if (data is null || size != (nuint)sizeof(T))
         {

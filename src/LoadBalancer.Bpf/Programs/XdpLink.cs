@@ -43,7 +43,15 @@ public sealed unsafe class XdpLink : IDisposable
     public static XdpLink OpenPinned(string path, string program)
     {
         var handle = new SafeFdHandle(BpfException.ThrowIfNegative(Libbpf.bpf_obj_get(path), "bpf_obj_get", path));
-        return new XdpLink(handle, (int)Info(handle, path).XdpIfindex, program);
+        try
+        {
+            return new XdpLink(handle, (int)Info(handle, path).XdpIfindex, program);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The id of the program the link runs now.</summary>

@@ -60,15 +60,24 @@ public sealed class LbdClient : IDisposable
         {
             response = await _http.SendAsync(request, cancellationToken);
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException socket)
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied })
         {
-            throw socket.SocketErrorCode == SocketError.AccessDenied
-                ? new LbctlException(ExitCodes.Denied, $"permission denied on {SocketPath}: the lbd API is root-only; run lbctl as root")
-                : new LbctlException(ExitCodes.Unreachable, $"cannot reach lbd at {SocketPath} ({socket.Message}): is lbd running? (systemctl status lbd; or --instance/--socket)");
+            throw new LbctlException(ExitCodes.Denied, $"permission denied on {SocketPath}: the lbd API is root-only; run lbctl as root");
+        }
+        catch (Exception e) when (IsTransport(e, cancellationToken))
+        {
+            throw Unreachable(e);
         }
         using (response)
         {
-            LastBody = await response.Content.ReadAsStringAsync(cancellationToken);
+            try
+            {
+                LastBody = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            catch (Exception e) when (IsTransport(e, cancellationToken))
+            {
+                throw Unreachable(e);
+            }
             if (!response.IsSuccessStatusCode)
             {
                 var error = TryRead<ErrorResponse>(LastBody);
@@ -77,6 +86,14 @@ public sealed class LbdClient : IDisposable
             return TryRead<T>(LastBody) ?? throw new LbctlException(ExitCodes.Refused, $"lbd sent an answer lbctl cannot read: {LastBody}");
         }
     }
+
+    // The connection failed, broke, or timed out (HttpClient's timeout is a cancellation the caller did not ask for).
+    private static bool IsTransport(Exception e, CancellationToken cancellationToken)
+        => e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private LbctlException Unreachable(Exception e) => new(ExitCodes.Unreachable, e is OperationCanceledException
+        ? $"lbd at {SocketPath} did not answer within {_http.Timeout.TotalSeconds:0}s"
+        : $"cannot reach lbd at {SocketPath} ({(e.InnerException ?? e).Message}): is lbd running? (systemctl status lbd; or --instance/--socket)");
 
     /// <summary>Query string escaping of a value.</summary>
     public static string Q(string value) => Uri.EscapeDataString(value);

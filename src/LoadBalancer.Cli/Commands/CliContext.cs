@@ -48,9 +48,9 @@ public sealed class CliContext
         {
             return Fail(e);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return ExitCodes.Ok;
+            return ExitCodes.Ok; // Ctrl-C, e.g. ending stats --watch
         }
     }
 

@@ -7,6 +7,7 @@ using LoadBalancer.Core.Api;
 using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Planning;
 using LoadBalancer.Core.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,9 +35,9 @@ public static class ApiEndpoints
             Change(r, (file, overlay) => StateChanges.AddVip(file, overlay, ToConfig(request)), ct));
         v1.MapDelete("/vips", (Reconciler r, string vip, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.RemoveVip(file, overlay, VipKey.Parse(vip)), ct));
-        v1.MapPut("/vips/backends", (Reconciler r, string vip, List<BackendRequest> backends, CancellationToken ct) =>
-            Change(r, (file, overlay) => StateChanges.SetBackends(file, overlay, VipKey.Parse(vip), [.. backends.Select(ToConfig)]), ct));
-        v1.MapPost("/backends", (Reconciler r, string vip, BackendRequest backend, CancellationToken ct) =>
+        v1.MapPut("/vips/backends", (Reconciler r, string vip, List<BackendRequest?>? backends, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetBackends(file, overlay, VipKey.Parse(vip), ToConfig(backends)), ct));
+        v1.MapPost("/backends", (Reconciler r, string vip, BackendRequest? backend, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.AddBackend(file, overlay, VipKey.Parse(vip), ToConfig(backend)), ct));
         v1.MapDelete("/backends", (Reconciler r, string vip, string address, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.RemoveBackend(file, overlay, VipKey.Parse(vip), address), ct));
@@ -73,13 +74,19 @@ public static class ApiEndpoints
 
     private static List<VipInfo> Vips(ReconcilerState state)
     {
+        var ids = state.Plan.Backends.ToDictionary(p => p.Value, p => p.Key);
         return [.. state.Spec.Vips.Select(vip =>
         {
             var ring = state.Plan.Rings[state.Plan.Vips[vip.Key]];
+            var slots = new Dictionary<uint, int>();
+            foreach (var id in ring)
+            {
+                slots[id] = slots.GetValueOrDefault(id) + 1;
+            }
             var backends = vip.Backends.Select(b =>
             {
-                var id = state.Plan.Backends.First(p => p.Value.Vip == vip.Key && p.Value.Address.Equals(b.Address)).Key;
-                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, ring.Count(slot => slot == id) / (double)ring.Length);
+                var id = ids[new BackendRef(vip.Key, b.Address)];
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, slots.GetValueOrDefault(id) / (double)ring.Length);
             });
             return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config", [.. backends]);
         })];
@@ -168,11 +175,18 @@ public static class ApiEndpoints
             Address = key.Address.ToString(),
             Port = key.Port,
             Protocol = key.Protocol.ToString().ToLowerInvariant(),
-            Backends = [.. request.Backends.Select(ToConfig)],
+            Backends = ToConfig(request.Backends),
         };
     }
 
-    private static BackendConfig ToConfig(BackendRequest request) => new() { Address = request.Address, Weight = request.Weight };
+    // JSON may leave out the list or put nulls in it: a 400 naming what is missing, not a 500.
+    private static List<BackendConfig> ToConfig(IReadOnlyList<BackendRequest?>? backends)
+        => backends is null
+            ? throw new FormatException("the request has no backends list")
+            : [.. backends.Select((b, i) => b is null ? throw new FormatException($"backends[{i}] is empty") : ToConfig(b))];
+
+    private static BackendConfig ToConfig(BackendRequest? request)
+        => request is null ? throw new FormatException("the request has no backend") : new() { Address = request.Address, Weight = request.Weight };
 
     /// <summary>ADDRESS, ADDRESS:PORT or [IPv6]:PORT; a missing port is 0.</summary>
     private static (IPAddress Address, ushort Port) ParseClient(string text, bool requirePort)
@@ -181,18 +195,8 @@ public static class ApiEndpoints
         {
             return (bare, 0);
         }
-        var colon = text.LastIndexOf(':');
-        var host = colon > 0 ? text[..colon] : "";
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-        else if (host.Contains(':'))
-        {
-            host = ""; // IPv6 with a port needs brackets
-        }
-        if (AddressText.TryParse(host, out var address)
-            && ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0)
+        if (AddressText.TrySplitHostPort(text, out var host, out var portText) && AddressText.TryParse(host, out var address)
+            && ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0)
         {
             return (address, port);
         }

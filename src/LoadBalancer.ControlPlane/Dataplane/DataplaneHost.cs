@@ -117,16 +117,7 @@ public sealed class DataplaneHost : IDisposable
     }
 
     private static int InterfaceIndex(string name)
-    {
-        try
-        {
-            return NetDevice.IndexOf(name);
-        }
-        catch (Bpf.BpfException)
-        {
-            throw new InvalidOperationException($"interface '{name}' does not exist in this network namespace (node.interface)");
-        }
-    }
+        => NetDevice.TryIndexOf(name, out var index) ? index : throw new InvalidOperationException($"interface '{name}' does not exist in this network namespace (node.interface)");
 
     /// <summary>Reuses the pinned link if it holds this program on this device; otherwise attaches and pins a new one.</summary>
     private static XdpLink Attach(BalancerObject balancer, int ifindex, string name, string pinDirectory)
@@ -135,13 +126,21 @@ public sealed class DataplaneHost : IDisposable
         if (File.Exists(linkPath))
         {
             var pinned = XdpLink.OpenPinned(linkPath, BalancerObject.ProgramName);
-            if (pinned.IsAttached && pinned.Ifindex == ifindex && pinned.ProgramId == balancer.Program.Id)
+            try
             {
-                return pinned;
+                if (pinned.IsAttached && pinned.Ifindex == ifindex && pinned.ProgramId == balancer.Program.Id)
+                {
+                    return pinned;
+                }
+                if (pinned.IsAttached)
+                {
+                    pinned.Detach();
+                }
             }
-            if (pinned.IsAttached)
+            catch
             {
-                pinned.Detach();
+                pinned.Dispose();
+                throw;
             }
             pinned.Dispose();
             File.Delete(linkPath);
@@ -155,7 +154,15 @@ public sealed class DataplaneHost : IDisposable
         {
             throw new InvalidOperationException($"cannot attach {BalancerObject.ProgramName} to {name}: {e.Message}", e);
         }
-        link.Pin(linkPath);
+        try
+        {
+            link.Pin(linkPath);
+        }
+        catch
+        {
+            link.Dispose(); // the last fd of an unpinned link: the program is detached again
+            throw;
+        }
         return link;
     }
 
@@ -172,7 +179,6 @@ public sealed class DataplaneHost : IDisposable
                 differences.Add($"{key} (running {pinned}, configured {configured})");
             }
         }
-        Check("ABI version", running.AbiVersion, wanted.AbiVersion);
         Check("ring_size", running.RingSize, wanted.RingSize);
         Check("tcp_idle_timeout", TimeSpan.FromTicks((long)running.TcpIdleNs / 100), node.TcpIdleTimeout);
         Check("udp_idle_timeout", TimeSpan.FromTicks((long)running.UdpIdleNs / 100), node.UdpIdleTimeout);
@@ -183,8 +189,8 @@ public sealed class DataplaneHost : IDisposable
         Check("max_vips", balancer.Rings.Map.MaxEntries, sizes.MaxVips);
         Check("max_backends", balancer.Reals.Map.MaxEntries, sizes.MaxReals);
         if (!BytewiseComparer<LbConfig>.Instance.Equals(
-            running with { AbiVersion = 0, RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 },
-            wanted with { AbiVersion = 0, RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 }))
+            running with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 },
+            wanted with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 }))
         {
             differences.Add("outer_source_v4, outer_source_v6 or fallback_mac");
         }

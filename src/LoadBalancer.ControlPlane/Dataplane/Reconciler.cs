@@ -63,8 +63,9 @@ public sealed partial class Reconciler : IDisposable
                 _synchronizer.Resync();
                 LogReused(_pinDirectory, vips.Count, backends.Count);
             }
-            SetRedirectPorts(spec.Node);
+            var ports = RedirectPortIndexes(spec.Node);
             var outcome = Sync(desired, spec, Plan(spec), generation: 1);
+            RedirectPorts.Set(Host.Balancer, ports);
             LogStarted(spec.Node.Interface, _store.Description, outcome.Summary);
         }
         catch
@@ -135,8 +136,9 @@ public sealed partial class Reconciler : IDisposable
                 throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
             }
             var plan = Plan(spec);
-            SetRedirectPorts(spec.Node);
+            var ports = RedirectPortIndexes(spec.Node);
             var outcome = Sync(desired, spec, plan, current.Generation + 1);
+            RedirectPorts.Set(Host.Balancer, ports);
             LogReloaded(outcome.Generation, outcome.Summary);
             return outcome;
         }
@@ -194,20 +196,16 @@ public sealed partial class Reconciler : IDisposable
         return new ChangeOutcome(generation, sync);
     }
 
-    private void SetRedirectPorts(NodeSpec node)
+    // Checked before anything is written; set once the new state is in force.
+    private static List<int> RedirectPortIndexes(NodeSpec node)
     {
         var ifindexes = new List<int>();
         foreach (var name in node.RedirectInterfaces)
         {
-            try
-            {
-                ifindexes.Add(NetDevice.IndexOf(name));
-            }
-            catch (Bpf.BpfException)
-            {
-                throw new ConfigValidationException([new ConfigError("node.redirect_interfaces", $"interface '{name}' does not exist in this network namespace")]);
-            }
+            ifindexes.Add(NetDevice.TryIndexOf(name, out var index)
+                ? index
+                : throw new ConfigValidationException([new ConfigError("node.redirect_interfaces", $"interface '{name}' does not exist in this network namespace")]));
         }
-        RedirectPorts.Set(Host.Balancer, ifindexes);
+        return ifindexes;
     }
 }

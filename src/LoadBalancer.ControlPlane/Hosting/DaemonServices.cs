@@ -1,4 +1,5 @@
 using System.Globalization;
+using LoadBalancer.Core.Model;
 using LoadBalancer.ControlPlane.Api;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.ControlPlane.Metrics;
@@ -55,11 +56,11 @@ public static class DaemonServices
     /// <summary>HOST:PORT (IPv6 as [HOST]:PORT).</summary>
     public static (string Host, ushort Port) ParseMetricsAddress(string text)
     {
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !ushort.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
+        if (!AddressText.TrySplitHostPort(text, out var host, out var portText) || host.Length == 0
+            || !ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
         {
-            throw new FormatException($"'{text}' is not a metrics address HOST:PORT, e.g. 127.0.0.1:9810");
+            throw new FormatException($"'{text}' is not a metrics address HOST:PORT, e.g. 127.0.0.1:9810 or [::1]:9810");
         }
-        return (text[..colon].Trim('[', ']'), port);
+        return (host, port);
     }
 }

@@ -82,9 +82,10 @@ public sealed class FileStateStore : IDesiredStateStore, IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize<StateOverlay>(await File.ReadAllTextAsync(StatePath, cancellationToken), s_json) ?? new StateOverlay();
+            var overlay = JsonSerializer.Deserialize<StateOverlay>(await File.ReadAllTextAsync(StatePath, cancellationToken), s_json) ?? new StateOverlay();
+            return overlay.Canonical();
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException)
         {
             throw new InvalidDataException($"state file {StatePath} is damaged ({e.Message}); restore it or remove it to drop the run-time changes", e);
         }

@@ -110,12 +110,7 @@ public static class ConfigValidator
             var start = errors.Count;
             var address = ParseAddress(vip.Address, $"{path}.address", errors);
             CheckRange(vip.Port, 0, 65535, $"{path}.port", errors);
-            L4Protocol? protocol = vip.Protocol?.ToLowerInvariant() switch
-            {
-                "tcp" => L4Protocol.Tcp,
-                "udp" => L4Protocol.Udp,
-                _ => null,
-            };
+            L4Protocol? protocol = VipKey.TryParseProtocol(vip.Protocol, out var proto) ? proto : null;
             if (protocol is null)
             {
                 errors.Add(new($"{path}.protocol", $"'{vip.Protocol}' is not tcp or udp"));

@@ -30,34 +30,13 @@ public readonly record struct VipKey(IPAddress Address, ushort Port, L4Protocol 
         var slash = text.LastIndexOf('/');
         if (slash >= 0)
         {
-            switch (text[(slash + 1)..].ToLowerInvariant())
+            if (!TryParseProtocol(text[(slash + 1)..], out protocol))
             {
-                case "tcp": protocol = L4Protocol.Tcp; break;
-                case "udp": protocol = L4Protocol.Udp; break;
-                default: return false;
+                return false;
             }
             text = text[..slash];
         }
-        string host, port;
-        if (text.StartsWith('['))
-        {
-            var close = text.IndexOf("]:", StringComparison.Ordinal);
-            if (close < 0)
-            {
-                return false;
-            }
-            (host, port) = (text[1..close], text[(close + 2)..]);
-        }
-        else
-        {
-            var colon = text.LastIndexOf(':');
-            if (colon < 0 || text.IndexOf(':') != colon)
-            {
-                return false;
-            }
-            (host, port) = (text[..colon], text[(colon + 1)..]);
-        }
-        if (!AddressText.TryParse(host, out var address))
+        if (!AddressText.TrySplitHostPort(text, out var host, out var port) || !AddressText.TryParse(host, out var address))
         {
             return false;
         }
@@ -71,6 +50,30 @@ public readonly record struct VipKey(IPAddress Address, ushort Port, L4Protocol 
         }
         key = new VipKey(address, number, protocol);
         return true;
+    }
+
+    /// <summary>The VIP of a configuration's address, port (0-65535, 0 = every port) and protocol; false if one is not valid.</summary>
+    public static bool TryCreate(string? address, long port, string? protocol, out VipKey key)
+    {
+        key = default;
+        if (!AddressText.TryParse(address, out var ip) || port is < 0 or > ushort.MaxValue || !TryParseProtocol(protocol, out var proto))
+        {
+            return false;
+        }
+        key = new VipKey(ip, (ushort)port, proto);
+        return true;
+    }
+
+    /// <summary><c>tcp</c> or <c>udp</c>, in any case.</summary>
+    public static bool TryParseProtocol(string? text, out L4Protocol protocol)
+    {
+        protocol = text?.ToLowerInvariant() switch
+        {
+            "tcp" => L4Protocol.Tcp,
+            "udp" => L4Protocol.Udp,
+            _ => (L4Protocol)0,
+        };
+        return protocol != 0;
     }
 
     /// <summary>Parses <paramref name="text"/> or throws a <see cref="FormatException"/> naming the expected form.</summary>

@@ -42,6 +42,26 @@ public sealed class StateOverlay
     /// <summary>Whether VIP <paramref name="key"/> was created at run time (rather than by the file).</summary>
     public bool IsRuntimeVip(VipKey key) => AddedVips.Any(v => TryKey(v) == key);
 
+    /// <summary>
+    /// A copy with every VIP key and backend address in canonical text, as the changes write them, so
+    /// that a state file edited by hand (<c>10.0.0.1:80</c>, <c>[FD00::1]:80/tcp</c>) compares equal.
+    /// </summary>
+    /// <exception cref="FormatException">A VIP key is not one.</exception>
+    public StateOverlay Canonical()
+    {
+        var vips = new Dictionary<string, VipOverlay>();
+        foreach (var (key, overlay) in Vips)
+        {
+            vips[VipKey.Parse(key).ToString()] = overlay.Canonical();
+        }
+        return new()
+        {
+            AddedVips = [.. AddedVips.Select(Clone)],
+            RemovedVips = [.. RemovedVips.Select(k => VipKey.Parse(k).ToString()).Distinct()],
+            Vips = vips,
+        };
+    }
+
     /// <summary>An independent copy, to change and keep only if the result validates.</summary>
     public StateOverlay Clone() => new()
     {
@@ -63,13 +83,7 @@ public sealed class StateOverlay
     internal static VipKey Key(VipConfig vip) => TryKey(vip) ?? throw new ArgumentException($"'{vip.Address}:{vip.Port}/{vip.Protocol}' is not a VIP key");
 
     internal static VipKey? TryKey(VipConfig vip)
-        => VipKey.TryParse(FormattableKey(vip), out var key) ? key : null;
+        => VipKey.TryCreate(vip.Address, vip.Port, vip.Protocol, out var key) ? key : null;
 
     private static VipKey Key(string text) => VipKey.Parse(text);
-
-    private static string FormattableKey(VipConfig vip)
-    {
-        var address = vip.Address.Contains(':') ? $"[{vip.Address}]" : vip.Address;
-        return $"{address}:{vip.Port}/{vip.Protocol}";
-    }
 }

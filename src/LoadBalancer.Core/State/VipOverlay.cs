@@ -44,6 +44,22 @@ public sealed class VipOverlay
         return result;
     }
 
+    /// <summary>A copy with every backend address in canonical text (see <see cref="StateOverlay.Canonical"/>).</summary>
+    public VipOverlay Canonical()
+    {
+        var settings = new Dictionary<string, BackendSettings>();
+        foreach (var (address, setting) in Backends)
+        {
+            settings[Normal(address)] = setting with { };
+        }
+        return new()
+        {
+            AddedBackends = [.. AddedBackends.Select(StateOverlay.Clone)],
+            RemovedBackends = [.. RemovedBackends.Select(Normal).Distinct()],
+            Backends = settings,
+        };
+    }
+
     /// <summary>An independent copy.</summary>
     public VipOverlay Clone() => new()
     {

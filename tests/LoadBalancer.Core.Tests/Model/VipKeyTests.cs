@@ -94,6 +94,8 @@ public sealed class VipKeyTests
     [InlineData("10.1:80/tcp")]
     [InlineData("10:80/tcp")]
     [InlineData("0x0a000001:80/tcp")]
+    [InlineData("010.0.0.1:80/tcp")]
+    [InlineData("10.0.0.01:80/tcp")]
     public void TryParse_ShorthandIpv4_ReturnsFalse(string text)
     {
         // "10.0.1" is 10.0.0.1 to IPAddress.Parse: an octet left out would name another VIP.

@@ -31,6 +31,33 @@ public sealed class StateOverlayTests
     }
 
     [Fact]
+    public void Canonical_KeysWrittenByHand_ComeOutAsTheChangesWriteThem()
+    {
+        var overlay = new StateOverlay
+        {
+            RemovedVips = ["192.0.2.53:53/UDP", "192.0.2.53:53/udp"],
+            Vips = { ["[2001:DB8:0::1]:443"] = new VipOverlay { RemovedBackends = ["2001:db8:0::7"], Backends = { ["2001:DB8::0:5"] = new BackendSettings(Weight: 3) } } },
+        };
+
+        var canonical = overlay.Canonical();
+
+        Assert.Equal([s_dns.ToString()], canonical.RemovedVips);
+        var vip = Assert.Single(canonical.Vips);
+        Assert.Equal(s_v6.ToString(), vip.Key);
+        Assert.Equal(["2001:db8::7"], vip.Value.RemovedBackends);
+        Assert.Equal(new BackendSettings(Weight: 3), Assert.Single(vip.Value.Backends, b => b.Key == "2001:db8::5").Value);
+        Assert.Equal("[2001:DB8:0::1]:443", Assert.Single(overlay.Vips).Key);
+    }
+
+    [Fact]
+    public void Canonical_KeyThatIsNoVip_Throws()
+    {
+        var overlay = new StateOverlay { RemovedVips = ["192.0.2.999:80/tcp"] };
+
+        Assert.Throws<FormatException>(overlay.Canonical);
+    }
+
+    [Fact]
     public void ApplyTo_ResultChanged_FileUntouched()
     {
         var file = File();

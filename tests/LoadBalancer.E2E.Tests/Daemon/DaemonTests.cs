@@ -15,7 +15,15 @@ public sealed class DaemonFixture : IDisposable
     public DaemonFixture()
     {
         Topology = new Topology(backends: 4);
-        Client = new ClientNet(Topology);
+        try
+        {
+            Client = new ClientNet(Topology);
+        }
+        catch
+        {
+            Topology.Dispose();
+            throw;
+        }
     }
 
     public Topology Topology { get; }
@@ -99,7 +107,9 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
     {
         using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
         lbd.Start();
-        var clients = Enumerable.Range(0, 12).Select(_ => Client.Http()).ToList();
+        // Each client keeps one connection; its source port names the flow's 5-tuple in the table.
+        var ports = new int[12];
+        var clients = Enumerable.Range(0, ports.Length).Select(i => Client.Http(port => ports[i] = port)).ToList();
         try
         {
             var pinned = new List<string>();
@@ -107,18 +117,36 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
             {
                 pinned.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
             }
+            var clientPorts = ports.ToArray();
+            var entriesBefore = clientPorts.Select(port => Flow(lbd, port, Http4)).ToList();
+            for (var i = 0; i < clients.Count; i++)
+            {
+                Assert.True(entriesBefore[i].Found, $"{entriesBefore[i].Flow}: no entry before the reload");
+                Assert.Equal(BackendAddress(pinned[i]), entriesBefore[i].Backend);
+            }
             var flowsBefore = Flows(lbd).Entries;
 
             File.WriteAllText(lbd.ConfigPath!, Yaml((Http4, s_be123), ("10.210.100.2:80/tcp", ["10.210.0.14"])));
             WaitFor(() => Status(lbd).Generation >= 2, "the reload after the file changed");
 
+            // Before any packet could re-create an entry: every flow opened before the reload is
+            // still in the table, pinned to the same backend, and still honoured.
+            Assert.True(Flows(lbd).Entries >= flowsBefore, "the flow table was reset");
+            for (var i = 0; i < clients.Count; i++)
+            {
+                var after = Flow(lbd, clientPorts[i], Http4);
+                Assert.True(after.Found, $"{after.Flow}: its entry was lost in the reload");
+                Assert.Equal(entriesBefore[i].Backend, after.Backend);
+                Assert.True(after.Live, $"{after.Flow}: no longer honoured after the reload (idle {after.IdleSeconds} s)");
+            }
+
             for (var i = 0; i < clients.Count; i++)
             {
                 Assert.Equal(pinned[i], (await clients[i].GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
             }
+            Assert.Equal(clientPorts, ports); // the same connections answered: no flow was re-placed on a new one
             Assert.Equal("be4", await Client.GetOnce(IPAddress.Parse("10.210.100.2")));
             Assert.Contains("be3", await Gets(40));
-            Assert.True(Flows(lbd).Entries >= flowsBefore, "the flow table was reset");
         }
         finally
         {
@@ -245,10 +273,23 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
         lbd.Environment["NOTIFY_SOCKET"] = path;
 
         var start = Task.Run(() => lbd.Start());
-        var ready = ReceiveUntil(notify, "READY=1");
-        // At READY the data plane is attached and the API answers: nothing waits for a poll.
-        var attached = Topology.Exec("lb", "ip", "-d", "link", "show", "dev", "lb0");
-        var status = Lbctl.Run(lbd, "status");
+        List<string> ready;
+        string attached;
+        (int ExitCode, string Output) status;
+        try
+        {
+            ready = ReceiveUntil(notify, "READY=1");
+            // At READY the data plane is attached and the API answers: nothing waits for a poll.
+            attached = Topology.Exec("lb", "ip", "-d", "link", "show", "dev", "lb0");
+            status = Lbctl.Run(lbd, "status");
+        }
+        finally
+        {
+            // However the wait for READY ends, the start (bounded by its own timeout) must be over
+            // before lbd is disposed, or it races Dispose. WhenAny waits without throwing, so a
+            // failure above is the one reported; the start's own is rethrown just below.
+            await Task.WhenAny(start);
+        }
         await start;
         lbd.Stop();
         var stopping = ReceiveUntil(notify, "STOPPING=1");
@@ -324,6 +365,18 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
 
     private static FlowsResponse Flows(LbdProcess lbd)
         => JsonSerializer.Deserialize<FlowsResponse>(Lbctl.Ok(lbd, "flows", "--json"), JsonSerializerOptions.Web)!;
+
+    /// <summary>The flow-table entry of the client's <paramref name="clientPort"/> to <paramref name="vip"/>, through <c>lbctl flows --client --vip</c>.</summary>
+    private static FlowEntry Flow(LbdProcess lbd, int clientPort, string vip)
+    {
+        var client = $"{Topology.Client4}:{clientPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var response = JsonSerializer.Deserialize<FlowsResponse>(Lbctl.Ok(lbd, "flows", "--client", client, "--vip", vip, "--json"), JsonSerializerOptions.Web)!;
+        return response.Flow ?? throw new InvalidOperationException($"lbctl flows --client {client} --vip {vip} answered without a flow");
+    }
+
+    /// <summary>The IPv4 address of the backend that answers as <paramref name="name"/> (beN).</summary>
+    private static string BackendAddress(string name)
+        => Topology.Backend4(int.Parse(name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture)).ToString();
 
     private static void WaitFor(Func<bool> condition, string what)
     {

@@ -22,7 +22,7 @@ public sealed class LbdProcess : IDisposable
         Socket = Path.Combine(Directory, "lbd.sock");
         StatePath = Path.Combine(Directory, "state.json");
         PinDirectory = $"/sys/fs/bpf/{Instance}";
-        MetricsPort = 19000 + (System.Environment.ProcessId % 500 * 10) + n;
+        MetricsPort = MetricsPortFor(System.Environment.ProcessId, n);
         if (configYaml is not null)
         {
             ConfigPath = Path.Combine(Directory, "lb.yaml");
@@ -45,6 +45,16 @@ public sealed class LbdProcess : IDisposable
     public string? ConfigPath { get; }
 
     public int MetricsPort { get; }
+
+    // Metrics ports 19000-29999: a block of 50 for each test process (by pid), one port per lbd in it.
+    private const int FirstMetricsPort = 19000;
+    private const int PortsPerProcess = 50;
+    private const int ProcessBlocks = (30000 - FirstMetricsPort) / PortsPerProcess;
+
+    private static int MetricsPortFor(int pid, int n)
+        => n is > 0 and < PortsPerProcess
+            ? FirstMetricsPort + (pid % ProcessBlocks * PortsPerProcess) + n
+            : throw new InvalidOperationException($"lbd #{n} of this test process: only {PortsPerProcess - 1} metrics ports are set aside per process");
 
     /// <summary>Variables added to lbd's environment at the next start.</summary>
     public Dictionary<string, string> Environment { get; } = [];
@@ -113,22 +123,43 @@ public sealed class LbdProcess : IDisposable
         {
             return;
         }
-        Shell.Run("kill", kill ? "-KILL" : "-TERM", DaemonPid);
-        if (!_process.WaitForExit(15_000))
+        try
         {
-            _process.Kill(entireProcessTree: true);
+            // lbd may have died already (or die before the signal lands): then there is nothing to
+            // signal, and from Dispose a failing kill would hide the test's own failure.
+            if (!_process.HasExited)
+            {
+                var signalled = TryDaemonPid() is { } pid && Shell.TryRun("kill", kill ? "-KILL" : "-TERM", pid).ExitCode == 0;
+                if (!(signalled && _process.WaitForExit(15_000)) && !_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+            }
             _process.WaitForExit();
+            _log += ReadCurrentOutput();
         }
-        _log += ReadCurrentOutput();
-        _process.Dispose();
-        _process = null;
+        finally
+        {
+            _process.Dispose();
+            _process = null;
+        }
     }
 
     /// <summary>Sends SIGHUP: reload the configuration.</summary>
     public void Hangup() => Shell.Run("kill", "-HUP", DaemonPid);
 
     // As PID 1 of its namespace lbd is the launcher's child (unshare ignores SIGTERM itself).
-    private string DaemonPid => (AsPid1 ? ChildOf(_process!.Id) : _process!.Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private string DaemonPid => TryDaemonPid() ?? throw new InvalidOperationException($"lbd is not running:\n{Log}");
+
+    private string? TryDaemonPid()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return null;
+        }
+        var pid = AsPid1 ? ChildOf(process.Id) : process.Id;
+        return pid?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The Prometheus text, scraped from inside the lb namespace.</summary>
     public string Metrics() => Topology.Exec("lb", "curl", "-s", "-m", "5", $"http://127.0.0.1:{MetricsPort}/metrics");
@@ -152,8 +183,20 @@ public sealed class LbdProcess : IDisposable
     private string ReadCurrentOutput()
         => _process is { HasExited: true } && _stdout is not null ? _stdout.Result + _stderr!.Result : "";
 
-    private static int ChildOf(int pid)
-        => int.Parse(File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single(), System.Globalization.CultureInfo.InvariantCulture);
+    // The launcher's only child, or null once it has gone (or the launcher has).
+    private static int? ChildOf(int pid)
+    {
+        string[] children;
+        try
+        {
+            children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        return children.Length == 0 ? null : int.Parse(children.Single(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private IEnumerable<string> Arguments()
     {
