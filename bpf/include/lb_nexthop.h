@@ -2,7 +2,7 @@
 /*
  * lb_nexthop.h - where an encapsulated packet leaves.
  *
- * Untagged frames: bpf_fib_lookup on the outer addresses gives the egress
+ * Untagged frames: one bpf_fib_lookup on the outer addresses gives the egress
  * device, MACs and route MTU. A route without a resolved neighbour, or an
  * egress device not in lb_tx_ports, sends the packet through the kernel
  * (which resolves the neighbour, or reaches any device). No route at all
@@ -52,7 +52,10 @@ static __always_inline bool nexthop_same_backend(const struct lb_nexthop *nh,
 		 (nh->addr[2] ^ real->addr[2]) | (nh->addr[3] ^ real->addr[3]));
 }
 
-/* One bpf_fib_lookup from o->src to real for an outer packet of tot_len bytes. */
+/* One bpf_fib_lookup from o->src to real for an outer packet of tot_len bytes.
+ * From XDP the kernel checks tot_len against the route MTU and returns that
+ * MTU in fib->mtu_result (a union with tot_len) on BPF_FIB_LKUP_RET_SUCCESS
+ * and BPF_FIB_LKUP_RET_FRAG_NEEDED. */
 static __always_inline int nexthop_fib(struct xdp_md *ctx, __u32 ingress,
 				       const struct lb_real *real,
 				       const struct lb_outer *o, __u16 tot_len,
@@ -124,7 +127,7 @@ static __always_inline int nexthop_lookup(struct xdp_md *ctx, __u32 ingress,
 					      : nexthop_kernel(eth, ingress, nh);
 
 	/* tot_len 0 passes any MTU check, so a big first packet still gets
-	 * its next hop; the MTU is asked for separately below. */
+	 * its next hop; nexthop_resolve compares o->len with the MTU. */
 	rc = nexthop_fib(ctx, ingress, real, o, 0, &fib);
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
@@ -134,9 +137,9 @@ static __always_inline int nexthop_lookup(struct xdp_md *ctx, __u32 ingress,
 		__builtin_memcpy(nh->dmac, fib.dmac, ETH_ALEN);
 		__builtin_memcpy(nh->smac, fib.smac, ETH_ALEN);
 		nh->ifindex = egress;
-		/* the route MTU comes back only from a failed MTU check */
-		rc = nexthop_fib(ctx, ingress, real, o, 0xffff, &fib);
-		nh->mtu = rc == BPF_FIB_LKUP_RET_FRAG_NEEDED ? fib.mtu_result : 0;
+		/* XDP lookups check the MTU, and a successful one returns the
+		 * route MTU in mtu_result (a union with tot_len) */
+		nh->mtu = fib.mtu_result;
 		return LB_CONTINUE;
 	case BPF_FIB_LKUP_RET_NO_NEIGH:
 		return nexthop_kernel(eth, ingress, nh);

@@ -15,8 +15,7 @@ public sealed class LoadErrorTests
     public void Load_WithoutBpfCapabilities_FailsWithOneClearLine()
     {
         TestEnvironment.RequireRootAndBpffs();
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
-        var bench = Path.Combine(TestEnvironment.RepoRoot, "bench", "LoadBalancer.Benchmarks", "bin", configuration, "net10.0", "lb-bench.dll");
+        var bench = TestEnvironment.BuiltFile("bench/LoadBalancer.Benchmarks", "lb-bench.dll");
         Assert.True(File.Exists(bench), $"{bench} is missing: build the solution first (make build)");
 
         // Still uid 0, but with every capability dropped, as an unprivileged user would be.
@@ -48,7 +47,7 @@ public sealed class LoadErrorTests
                 char LICENSE[] SEC("license") = "GPL";
                 """);
             var obj = Path.Combine(dir.FullName, "bad.bpf.o");
-            Shell.Run("clang", "-O2", "-g", "-target", "bpf", $"-I/usr/include/{Environment.GetEnvironmentVariable("HOSTTYPE") ?? "x86_64"}-linux-gnu", "-c", source, "-o", obj);
+            Shell.Run("clang", "-O2", "-g", "-target", "bpf", $"-I/usr/include/{TestEnvironment.ArchTriplet}", "-c", source, "-o", obj);
 
             using var bad = BpfObject.Open(File.ReadAllBytes(obj), "bad.bpf.o");
             var error = Assert.Throws<BpfException>(bad.Load);

@@ -26,6 +26,30 @@ public static class TestEnvironment
 
     private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
 
+    /// <summary>
+    /// The build configuration these tests were built in (Release or Debug): the name of the folder
+    /// above the test assembly's target-framework folder (…/bin/Release/net10.0/).
+    /// </summary>
+    public static string BuildConfiguration => s_outputDirectory.Parent!.Name;
+
+    /// <summary>
+    /// Where <paramref name="file"/> of <paramref name="project"/> (a directory relative to the
+    /// repository root, e.g. src/LoadBalancer.Daemon) is built in this configuration and target
+    /// framework: <c>{project}/bin/{configuration}/{tfm}/{file}</c>. Not checked for existence.
+    /// </summary>
+    public static string BuiltFile(string project, string file)
+        => Path.Combine(RepoRoot, project, "bin", BuildConfiguration, s_outputDirectory.Name, file);
+
+    private static readonly DirectoryInfo s_outputDirectory = new(AppContext.BaseDirectory.TrimEnd('/'));
+
+    /// <summary>The multiarch triplet of this machine (x86_64-linux-gnu, aarch64-linux-gnu), for /usr/include/TRIPLET.</summary>
+    public static string ArchTriplet => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.Arm64 => "aarch64-linux-gnu",
+        System.Runtime.InteropServices.Architecture.X64 => "x86_64-linux-gnu",
+        var other => throw new PlatformNotSupportedException($"no multiarch include directory known for {other}"),
+    };
+
     /// <summary>A short prefix unique to this test process, for namespace and pin names.</summary>
     public static string RunPrefix { get; } = $"lbt{Environment.ProcessId}";
 

@@ -168,7 +168,8 @@ public static class PacketBench
         {
             var vip = balancer.VipStats.Lookup(vipId);
             var notVip = balancer.ReasonStats.Lookup((uint)LbReason.PassNotVip);
-            return new(vip.Aggregate(0UL, (s, v) => s + v.Packets), vip.Aggregate(0UL, (s, v) => s + v.NewFlows), notVip.Aggregate(0UL, (s, c) => s + c.Packets));
+            var total = LbStats.Sum(vip);
+            return new(total.Packets, total.NewFlows, LbCounter.Sum(notVip).Packets);
         }
     }
 }

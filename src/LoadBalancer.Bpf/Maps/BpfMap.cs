@@ -51,6 +51,12 @@ public sealed unsafe class BpfMap : IDisposable
 
     internal BpfMapType Type { get; }
 
+    /// <summary>CPUs the kernel keeps per-CPU values for.</summary>
+    internal static int PossibleCpus { get; } = BpfException.ThrowIfNegative(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus", "/sys/devices/system/cpu/possible");
+
+    /// <summary>The kernel lays per-CPU values out at 8-byte strides.</summary>
+    internal static int PerCpuStride(int valueSize) => (valueSize + 7) & ~7;
+
     internal bool IsPerCpu => Type is BpfMapType.PerCpuArray or BpfMapType.PerCpuHash or BpfMapType.LruPerCpuHash;
 
     /// <summary>Takes ownership of <paramref name="fd"/>, an open map descriptor.</summary>
@@ -109,7 +115,7 @@ public sealed unsafe class BpfMap : IDisposable
     internal void LookupBatches(BatchAction batch)
     {
         const int Chunk = 8192;
-        var valueStride = IsPerCpu ? ((ValueSize + 7) & ~7) * Libbpf.libbpf_num_possible_cpus() : ValueSize;
+        var valueStride = IsPerCpu ? PerCpuStride(ValueSize) * PossibleCpus : ValueSize;
         var keys = new byte[Chunk * KeySize];
         var values = new byte[Chunk * valueStride];
         ulong inBatch = 0, outBatch = 0;

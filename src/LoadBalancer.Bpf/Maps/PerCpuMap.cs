@@ -7,10 +7,8 @@ public sealed unsafe class PerCpuMap<TKey, TValue> : IDisposable
     where TKey : unmanaged
     where TValue : unmanaged
 {
-    private static readonly int s_possibleCpus = BpfException.ThrowIfNegative(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus", "/sys/devices/system/cpu/possible");
-
-    // The kernel lays per-CPU values out at 8-byte strides.
-    private static readonly int s_stride = (sizeof(TValue) + 7) & ~7;
+    private static readonly int s_possibleCpus = BpfMap.PossibleCpus;
+    private static readonly int s_stride = BpfMap.PerCpuStride(sizeof(TValue));
 
     /// <summary>Wraps <paramref name="map"/> after checking that it is per-CPU with these sizes.</summary>
     public PerCpuMap(BpfMap map)

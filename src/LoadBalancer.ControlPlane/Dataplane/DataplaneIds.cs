@@ -15,24 +15,31 @@ public static class DataplaneIds
     /// <summary>VIP ids by VIP, and backend ids by (VIP, address); backends of VIPs no longer present are left out.</summary>
     public static (Dictionary<VipKey, uint> Vips, Dictionary<BackendRef, uint> Backends) Read(BalancerObject balancer)
     {
-        var vips = new Dictionary<VipKey, uint>();
-        foreach (var key in balancer.Vips.Keys())
-        {
-            if (key.Proto != (byte)LbVipProto.Address && balancer.Vips.TryLookup(key, out var vip))
-            {
-                vips[key.ToModel()] = vip.Id;
-            }
-        }
+        var vips = VipsById(balancer).ToDictionary(v => v.Value, v => v.Key);
         var byId = vips.ToDictionary(v => v.Value, v => v.Key);
         var backends = new Dictionary<BackendRef, uint>();
-        for (var id = 1u; id < balancer.Reals.Map.MaxEntries; id++)
+        balancer.Reals.Scan((id, real) =>
         {
-            if (balancer.Reals.TryLookup(id, out var real) && real.Family != LbFamily.None && byId.TryGetValue(real.VipId, out var owner))
+            if (id != 0 && real.Family != LbFamily.None && byId.TryGetValue(real.VipId, out var owner))
             {
                 backends[new BackendRef(owner, real.Addr.ToAddress(real.Family))] = id;
             }
-        }
+        });
         return (vips, backends);
+    }
+
+    /// <summary>The VIPs in lb_vips by id (address markers left out), read in batches.</summary>
+    public static Dictionary<uint, VipKey> VipsById(BalancerObject balancer)
+    {
+        var vips = new Dictionary<uint, VipKey>();
+        balancer.Vips.Scan((key, vip) =>
+        {
+            if (key.Proto != (byte)LbVipProto.Address)
+            {
+                vips[vip.Id] = key.ToModel();
+            }
+        });
+        return vips;
     }
 
     /// <summary>
@@ -47,9 +54,7 @@ public static class DataplaneIds
         var backends = new HashSet<uint>();
         balancer.Flows.Scan((key, flow) =>
         {
-            var idle = key.Proto == (byte)System.Net.Sockets.ProtocolType.Tcp ? config.TcpIdleNs : config.UdpIdleNs;
-            // signed, as in the data plane: a CPU may have refreshed the entry after now was read
-            if ((long)(now - flow.AtimeNs) <= (long)idle)
+            if (FlowLiveness.IsLive(config, key.Proto, flow, now))
             {
                 vips.Add(flow.VipId);
                 backends.Add(flow.RealId);

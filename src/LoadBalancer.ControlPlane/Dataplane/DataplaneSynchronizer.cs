@@ -159,21 +159,15 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         public static MapState Read(BalancerObject dataplane)
         {
             var vips = NewVipTable();
-            foreach (var key in dataplane.Vips.Keys())
-            {
-                if (dataplane.Vips.TryLookup(key, out var vip))
-                {
-                    vips[key] = vip.Id;
-                }
-            }
+            dataplane.Vips.Scan((key, vip) => vips[key] = vip.Id);
             var reals = new Dictionary<uint, LbReal>();
-            for (var id = 1u; id < dataplane.Reals.Map.MaxEntries; id++)
+            dataplane.Reals.Scan((id, real) =>
             {
-                if (dataplane.Reals.TryLookup(id, out var real) && real.Family != LbFamily.None)
+                if (id != 0 && real.Family != LbFamily.None)
                 {
                     reals[id] = real;
                 }
-            }
+            });
             var rings = new Dictionary<uint, uint[]?>();
             for (var id = 0u; id < dataplane.Rings.Map.MaxEntries; id++)
             {

@@ -65,11 +65,12 @@ public static class Explainer
         {
             return new FlowEntry(Describe(tuple), false, null, null, null, false);
         }
-        var idle = (long)(KernelClock.MonotonicCoarseNs - flow.AtimeNs) / 1e9;
-        var timeout = (tuple.Protocol == L4Protocol.Tcp ? balancer.Config.TcpIdleNs : balancer.Config.UdpIdleNs) / 1e9;
+        var now = KernelClock.MonotonicCoarseNs;
         var backend = BackendAddress(balancer, flow.RealId);
-        var vip = VipName(balancer, flow.VipId);
-        return new FlowEntry(Describe(tuple), true, backend?.ToString(), vip, Math.Round(Math.Max(0, idle), 1), backend is not null && idle <= timeout);
+        var vip = DataplaneIds.VipsById(balancer).TryGetValue(flow.VipId, out var key) ? key.ToString() : null;
+        var idle = Math.Max(0, FlowLiveness.IdleNs(flow, now) / 1e9);
+        return new FlowEntry(Describe(tuple), true, backend?.ToString(), vip, Math.Round(idle, 1),
+            backend is not null && FlowLiveness.IsLive(balancer.Config, (byte)tuple.Protocol, flow, now));
     }
 
     private static (VipKey? Key, uint? Id, string Match) MatchVip(BalancerObject balancer, VipKey target)
@@ -99,18 +100,6 @@ public static class Explainer
 
     private static IPAddress? BackendAddress(BalancerObject balancer, uint id)
         => id != 0 && balancer.Reals.TryLookup(id, out var real) && real.Family != LbFamily.None ? real.Addr.ToAddress(real.Family) : null;
-
-    private static string? VipName(BalancerObject balancer, uint vipId)
-    {
-        foreach (var key in balancer.Vips.Keys())
-        {
-            if (key.Proto != (byte)LbVipProto.Address && balancer.Vips.TryLookup(key, out var vip) && vip.Id == vipId)
-            {
-                return key.ToModel().ToString();
-            }
-        }
-        return null;
-    }
 
     private static IPAddress OuterSource(BalancerObject balancer, IPAddress backend, uint hash)
         => LoadConfigFactory.OuterSource(balancer.Config, backend.AddressFamily == AddressFamily.InterNetworkV6, hash);

@@ -18,27 +18,30 @@ public static class StatsReader
     public static StatsResponse Read(BalancerObject balancer, ReconcilerState state, DateTimeOffset at)
     {
         var vips = new List<VipStats>();
+        var backendsOf = state.Plan.Backends.ToLookup(b => b.Value.Vip);
         foreach (var vip in state.Spec.Vips)
         {
-            var vipId = state.Plan.Vips[vip.Key];
-            var backends = state.Plan.Backends
-                .Where(b => b.Value.Vip == vip.Key)
+            var drained = vip.Backends.ToDictionary(b => b.Address, b => b.Drained);
+            var backends = backendsOf[vip.Key]
                 .OrderBy(b => b.Key)
-                .Select(b => new BackendStats(b.Value.Address.ToString(), vip.Backends.First(s => s.Address.Equals(b.Value.Address)).Drained, Sum(balancer.RealStats.Lookup(b.Key))))
+                .Select(b => new BackendStats(b.Value.Address.ToString(), drained[b.Value.Address], Traffic(balancer.RealStats.Lookup(b.Key))))
                 .ToList();
-            vips.Add(new VipStats(vip.Key.ToString(), Sum(balancer.VipStats.Lookup(vipId)), backends));
+            vips.Add(new VipStats(vip.Key.ToString(), Traffic(balancer.VipStats.Lookup(state.Plan.Vips[vip.Key])), backends));
         }
         var reasons = Enum.GetValues<LbReason>()
             .Where(r => r != LbReason.Count)
             .Select(r =>
             {
-                var perCpu = balancer.ReasonStats.Lookup((uint)r);
-                return new ReasonCount(ReasonName(r), IsDrop(r) ? "drop" : "pass", perCpu.Aggregate(0UL, (s, c) => s + c.Packets), perCpu.Aggregate(0UL, (s, c) => s + c.Bytes));
+                var total = LbCounter.Sum(balancer.ReasonStats.Lookup((uint)r));
+                return new ReasonCount(ReasonName(r), IsDrop(r) ? "drop" : "pass", total.Packets, total.Bytes);
             })
             .ToList();
         return new StatsResponse(at, vips, reasons, balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries);
     }
 
-    private static Traffic Sum(LbStats[] perCpu)
-        => new(perCpu.Aggregate(0UL, (s, v) => s + v.Packets), perCpu.Aggregate(0UL, (s, v) => s + v.Bytes), perCpu.Aggregate(0UL, (s, v) => s + v.NewFlows));
+    private static Traffic Traffic(LbStats[] perCpu)
+    {
+        var total = LbStats.Sum(perCpu);
+        return new(total.Packets, total.Bytes, total.NewFlows);
+    }
 }

@@ -64,7 +64,7 @@ public sealed class AbiLayoutTests
     [Fact]
     public void Header_StandsAlone_WithOnlyLinuxTypes()
     {
-        var (code, output) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Wall", "-Werror", $"-I/usr/include/{CLayoutCheck.ArchTriplet}", "-x", "c", s_header);
+        var (code, output) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Wall", "-Werror", $"-I/usr/include/{TestEnvironment.ArchTriplet}", "-x", "c", s_header);
         Assert.True(code == 0, output);
         var includes = File.ReadLines(s_header).Where(l => l.TrimStart().StartsWith("#include", StringComparison.Ordinal)).ToList();
         Assert.Equal(["#include <linux/types.h>"], includes);

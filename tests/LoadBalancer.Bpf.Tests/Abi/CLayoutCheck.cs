@@ -47,7 +47,7 @@ public sealed class CLayoutCheck
         File.WriteAllText(file, _c.ToString());
         try
         {
-            var (code, output) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Wall", $"-I{Path.Combine(TestEnvironment.RepoRoot, "bpf", "include")}", $"-I/usr/include/{ArchTriplet}", file);
+            var (code, output) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Wall", $"-I{Path.Combine(TestEnvironment.RepoRoot, "bpf", "include")}", $"-I/usr/include/{TestEnvironment.ArchTriplet}", file);
             return code == 0 ? "" : output + $"\n(generated file: {file})";
         }
         finally
@@ -58,8 +58,6 @@ public sealed class CLayoutCheck
             }
         }
     }
-
-    public static string ArchTriplet => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
 
     private void Assert(string condition, string what)
     {

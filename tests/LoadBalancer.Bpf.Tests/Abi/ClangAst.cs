@@ -18,7 +18,7 @@ public sealed class ClangAst
 
     public static ClangAst Parse(string header)
     {
-        var (code, json) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Xclang", "-ast-dump=json", $"-I/usr/include/{CLayoutCheck.ArchTriplet}", header);
+        var (code, json) = Shell.TryRun("clang", "-std=c11", "-fsyntax-only", "-Xclang", "-ast-dump=json", $"-I/usr/include/{TestEnvironment.ArchTriplet}", header);
         if (code != 0)
         {
             throw new InvalidOperationException($"clang could not parse {header}:\n{json}");

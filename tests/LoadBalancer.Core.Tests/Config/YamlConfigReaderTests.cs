@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Model;
+using LoadBalancer.Testing;
 using Xunit;
 
 namespace LoadBalancer.Core.Tests.Config;
@@ -384,7 +385,7 @@ public sealed class YamlConfigReaderTests
     [Fact]
     public void Load_EmbeddedDefaultConfig_LoadsCleanly()
     {
-        var yaml = File.ReadAllText(Path.Combine(RepoRoot(), "src", "LoadBalancer.Daemon", "default.yaml"));
+        var yaml = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "src", "LoadBalancer.Daemon", "default.yaml"));
 
         var spec = YamlConfigReader.Load(yaml);
 
@@ -401,7 +402,7 @@ public sealed class YamlConfigReaderTests
     public void Read_InstalledExampleConfig_StatesEveryNodeKeyAtItsTrueDefault()
     {
         // make install puts this file at /etc/lb/lb.yaml: its comments promise the defaults.
-        var yaml = File.ReadAllText(Path.Combine(RepoRoot(), "src", "LoadBalancer.Daemon", "lb.example.yaml"));
+        var yaml = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "src", "LoadBalancer.Daemon", "lb.example.yaml"));
 
         var node = YamlConfigReader.Read(yaml).Node;
         YamlConfigReader.Load(yaml);
@@ -448,17 +449,5 @@ public sealed class YamlConfigReaderTests
         }
         Assert.Equal("eth0", node.Interface);
         Assert.Equal(65537, node.RingSize);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LoadBalancer.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no LoadBalancer.sln above {AppContext.BaseDirectory}");
     }
 }
