@@ -2,7 +2,7 @@
 /*
  * balancer.bpf.c - lb_xdp_ingress, the L4 load balancer's data plane.
  *
- * A dispatcher only: parse -> VIP filter -> flow table, or VIP and Maglev ->
+ * A dispatcher only: parse -> VIP filter -> flow table, or VIP and scheduler ->
  * next hop -> IPIP encap -> XDP_TX/redirect, each step in the header of its
  * concern (include/lb_*.h). Anything not for a VIP address leaves untouched
  * with XDP_PASS; every other exit is counted with a reason (lb_stats.h).
@@ -39,7 +39,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_nexthop nh = {};
 	struct lb_outer o = {};
 	struct lb_real *real = NULL;
-	struct lb_flow *flow;
+	struct lb_flow *flow = NULL;
 	struct lb_vip *vip;
 	__u32 hash, real_id = 0, vip_id = 0;
 	bool new_flow = false;
@@ -72,12 +72,14 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		if (!vip)
 			return lb_exit(vip_unmatched(&pkt), bytes);
 		vip_id = vip->id;
-		real_id = select_maglev(vip_id, hash);
+		real_id = select_real(vip, &pkt.flow, hash);
 		real = real_get(real_id);
 		if (!real)
 			return lb_exit(LB_DROP_NO_REAL, bytes);
 		flow_insert(&pkt.flow, real_id, vip_id, now);
 		new_flow = true;
+	} else if (pkt.tcp_flags & (LB_TCP_FLAG_FIN | LB_TCP_FLAG_RST)) {
+		flow_close(flow);
 	}
 
 	encap_plan(&pkt, real, hash, &o);

@@ -20,7 +20,7 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 1,
+	LB_ABI_VERSION = 2,
 };
 
 /* Address family tag in keys and values. Not AF_*: zero means "no entry". */
@@ -127,10 +127,26 @@ struct lb_vip_key {
 };
 _Static_assert(sizeof(struct lb_vip_key) == 20, "lb_vip_key ABI");
 
+/*
+ * How a VIP places a flow the table does not know; lb_vip.scheduler. The
+ * maglev ones index the VIP's ring in lb_rings, the others read the VIP's
+ * list in lb_schedules: entry 0 is the count n, entries 1..n backend ids.
+ */
+enum lb_scheduler {
+	LB_SCHED_MAGLEV = 0,	/* ring[hash(5-tuple) % ring_size] */
+	LB_SCHED_MAGLEV_SRC,	/* ring[hash(client address) % ring_size] */
+	LB_SCHED_RR,		/* list[per-CPU cursor]: each backend once */
+	LB_SCHED_WRR,		/* list[per-CPU cursor]: smooth weighted period */
+	LB_SCHED_LC,		/* the listed backend with fewest lb_real_flows */
+	LB_SCHED_WLC,		/* ... fewest lb_real_flows / lb_real.weight */
+	LB_SCHED_COUNT,
+};
+
 /* Value of lb_vips. */
 struct lb_vip {
-	__u32 id;		/* index of lb_rings and lb_vip_stats */
-	__u32 pad;		/* zero */
+	__u32 id;		/* index of lb_rings, lb_schedules, lb_vip_stats */
+	__u8 scheduler;		/* enum lb_scheduler */
+	__u8 pad[3];		/* zero */
 };
 _Static_assert(sizeof(struct lb_vip) == 8, "lb_vip ABI");
 
@@ -140,7 +156,8 @@ struct lb_real {
 	__u32 vip_id;		/* the VIP it serves (ids are per VIP); read by
 				 * the control plane only, to rebuild its state */
 	__u8 family;		/* enum lb_family; NONE = id not in use */
-	__u8 pad[3];		/* zero */
+	__u8 pad;		/* zero */
+	__u16 weight;		/* effective weight (0 while drained), for wlc */
 };
 _Static_assert(sizeof(struct lb_real) == 24, "lb_real ABI");
 
@@ -156,11 +173,19 @@ struct lb_flow_key {
 };
 _Static_assert(sizeof(struct lb_flow_key) == 40, "lb_flow_key ABI");
 
+/* lb_flow.flags */
+enum lb_flow_flag {
+	LB_FLOW_CLOSED = 1,	/* the client sent FIN or RST: no longer counted
+				 * in lb_real_flows */
+};
+
 /* Value of lb_flows. Written by the data plane on a flow's first packet. */
 struct lb_flow {
 	__u64 atime_ns;		/* CLOCK_MONOTONIC_COARSE of the last refresh */
 	__u32 real_id;		/* backend the flow is pinned to */
-	__u32 vip_id;		/* VIP the flow matched */
+	__u16 vip_id;		/* VIP the flow matched (max_vips <= 65536) */
+	__u8 flags;		/* enum lb_flow_flag */
+	__u8 pad;		/* zero */
 };
 _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * lb_flow.h - the connection table: which backend a 5-tuple is pinned to.
+ * lb_flow.h - the connection table: which backend a 5-tuple is pinned to,
+ * and how many unclosed flows each backend holds (lb_real_flows).
  *
  * An entry is honoured while its backend id is still in lb_reals and it was
  * used within the idle timeout of its protocol (lb_config). The access time
@@ -37,8 +38,17 @@ static __always_inline struct lb_flow *flow_lookup(const struct lb_flow_key *key
 	return flow;
 }
 
-/* Pin the flow to real_id, replacing any older entry for the same 5-tuple.
- * A failed insert only costs the flow its pin: the next packet hashes again. */
+static __always_inline void flow_count(__u32 real_id, __s64 delta)
+{
+	__s64 *count = bpf_map_lookup_elem(&lb_real_flows, &real_id);
+
+	if (count)
+		__sync_fetch_and_add(count, delta);
+}
+
+/* Pin the flow to real_id, replacing any older entry for the same 5-tuple,
+ * and count it for the backend. A failed insert only costs the flow its pin:
+ * the next packet is placed again (and counted again, until the recount). */
 static __always_inline void flow_insert(const struct lb_flow_key *key,
 					__u32 real_id, __u32 vip_id, __u64 now)
 {
@@ -49,6 +59,17 @@ static __always_inline void flow_insert(const struct lb_flow_key *key,
 	};
 
 	bpf_map_update_elem(&lb_flows, key, &flow, BPF_ANY);
+	flow_count(real_id, 1);
+}
+
+/* The client's FIN or RST ends the flow's count, once; the entry stays, so
+ * the rest of the close still reaches the same backend. */
+static __always_inline void flow_close(struct lb_flow *flow)
+{
+	if (flow->flags & LB_FLOW_CLOSED)
+		return;
+	flow->flags |= LB_FLOW_CLOSED;
+	flow_count(flow->real_id, -1);
 }
 
 #endif /* LB_FLOW_H */

@@ -59,6 +59,41 @@ struct {
 	__array(values, struct lb_ring);
 } lb_rings SEC(".maps");
 
+/* Backend lists of the VIPs whose scheduler is not a maglev one: VIP id ->
+ * inner array like lb_ring, entry 0 the count n (< ring_size), entries 1..n
+ * backend ids: rr/wrr walk them in order, lc/wlc compare them. Writer:
+ * control plane, swapping a whole list in with one update like lb_rings. A
+ * VIP has a ring or a list; a scheduler change writes the new one before it
+ * flips lb_vip.scheduler. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 512);
+	__type(key, __u32);
+	__array(values, struct lb_ring);
+} lb_schedules SEC(".maps");
+
+/* Where each CPU is in its rr/wrr VIPs' lists: VIP id -> per-CPU position.
+ * Writer: data plane. Size: as lb_rings. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 512);
+	__type(key, __u32);
+	__type(value, __u32);
+} lb_rr_cursors SEC(".maps");
+
+/* Active flows per backend, what lc/wlc compare: backend id -> count. Writer:
+ * data plane (atomic +1 per flow placed, -1 on the client's first FIN or RST
+ * of it) and the control plane, which periodically replaces each count by a
+ * recount of the live, unclosed entries of lb_flows, so flows that were
+ * evicted, went idle or ended without FIN do not stay counted. Signed: a
+ * decrement may land before the recount that included its flow. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __s64);
+} lb_real_flows SEC(".maps");
+
 /* Devices packets may be redirected to: ifindex -> ifindex. Writer: control
  * plane (from inside the data plane's network namespace: devmap ifindexes are
  * resolved in the writer's). A next hop behind a device not listed here goes

@@ -33,7 +33,9 @@
 #define LB_IP_MF 0x2000		/* IPv4 more-fragments flag, host order */
 #define LB_IP_OFFSET 0x1fff	/* IPv4 fragment offset mask, host order */
 #define LB_IPV6_EXT_MAX 4	/* extension headers skipped before giving up */
+#define LB_TCP_FLAG_FIN 0x01
 #define LB_TCP_FLAG_SYN 0x02
+#define LB_TCP_FLAG_RST 0x04
 #define LB_TCP_FLAG_ACK 0x10
 
 #define LB_VLAN_HLEN 4

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * lb_select.h - choose a backend for a flow the table does not know: index
- * the VIP's Maglev ring (built by LoadBalancer.Core MaglevTableBuilder) with
- * the flow hash, then resolve the id in lb_reals.
+ * lb_select.h - choose a backend for a flow the table does not know, by the
+ * VIP's scheduler (enum lb_scheduler): index its Maglev ring (built by
+ * LoadBalancer.Core MaglevTableBuilder) with the flow hash or the client
+ * address hash, take the next entry of its rr/wrr list, or compare the
+ * active flows of its lc/wlc candidates. Then resolve the id in lb_reals.
  */
 #ifndef LB_SELECT_H
 #define LB_SELECT_H
 
+#include <stdbool.h>
 #include "lb_config.h"
+#include "lb_hash.h"
 #include "lb_maps.h"
 
 /* The backend with this id, or NULL if the id is 0 or not in use. */
@@ -23,8 +27,8 @@ static __always_inline struct lb_real *real_get(__u32 id)
 	return real;
 }
 
-/* Backend id in slot hash % ring_size of the VIP's ring; 0 if it has none. */
-static __always_inline __u32 select_maglev(__u32 vip_id, __u32 hash)
+/* maglev, maglev-src: backend id in slot hash % ring_size; 0 if none. */
+static __always_inline __u32 select_ring(__u32 vip_id, __u32 hash)
 {
 	__u32 slot = hash % lb_cfg.ring_size;
 	__u32 *id;
@@ -35,6 +39,108 @@ static __always_inline __u32 select_maglev(__u32 vip_id, __u32 hash)
 		return 0;
 	id = bpf_map_lookup_elem(ring, &slot);
 	return id ? *id : 0;
+}
+
+/* rr, wrr: the list entry at this CPU's cursor, which then moves on. */
+static __always_inline __u32 select_next(__u32 vip_id)
+{
+	__u32 zero = 0, pos, *n, *cursor, *id;
+	void *list;
+
+	list = bpf_map_lookup_elem(&lb_schedules, &vip_id);
+	cursor = bpf_map_lookup_elem(&lb_rr_cursors, &vip_id);
+	if (!list || !cursor)
+		return 0;
+	n = bpf_map_lookup_elem(list, &zero);
+	if (!n || !*n)
+		return 0;
+	pos = *cursor < *n ? *cursor : 0;
+	*cursor = pos + 1;
+	pos += 1;
+	id = bpf_map_lookup_elem(list, &pos);
+	return id ? *id : 0;
+}
+
+struct select_least_ctx {
+	void *list;		/* the VIP's lb_schedules entry */
+	__u32 n;		/* its count */
+	__u32 start;		/* first index compared: hash % n, so ties
+				 * spread over the candidates */
+	bool weighted;		/* wlc: flows / weight */
+	__u32 best_id;
+	__u64 best_flows;
+	__u64 best_weight;
+};
+
+static long select_least_step(__u32 i, void *data)
+{
+	struct select_least_ctx *c = data;
+	__u32 pos = c->start + i, id;
+	struct lb_real *real;
+	__u64 flows, weight;
+	__u32 *entry;
+	__s64 *count;
+
+	if (pos >= c->n)
+		pos -= c->n;
+	pos += 1;
+	entry = bpf_map_lookup_elem(c->list, &pos);
+	if (!entry)
+		return 1;
+	id = *entry;
+	real = real_get(id);
+	if (!real || !real->weight)
+		return 0;
+	count = bpf_map_lookup_elem(&lb_real_flows, &id);
+	flows = count && *count > 0 ? *count : 0;
+	weight = c->weighted ? real->weight : 1;
+	/* flows / weight < best_flows / best_weight, without division */
+	if (!c->best_id || flows * c->best_weight < c->best_flows * weight) {
+		c->best_id = id;
+		c->best_flows = flows;
+		c->best_weight = weight;
+	}
+	return 0;
+}
+
+/* lc, wlc: the candidate with the fewest active flows (per unit of weight). */
+static __always_inline __u32 select_least(__u32 vip_id, __u32 hash, bool weighted)
+{
+	struct select_least_ctx c = { .weighted = weighted };
+	__u32 zero = 0, *n;
+
+	c.list = bpf_map_lookup_elem(&lb_schedules, &vip_id);
+	if (!c.list)
+		return 0;
+	n = bpf_map_lookup_elem(c.list, &zero);
+	if (!n || !*n)
+		return 0;
+	c.n = *n;
+	c.start = hash % c.n;
+	bpf_loop(c.n, select_least_step, &c, 0);
+	return c.best_id;
+}
+
+/* The backend id the VIP's scheduler gives a new flow; 0 if none. */
+static __always_inline __u32 select_real(const struct lb_vip *vip,
+					 const struct lb_flow_key *flow,
+					 __u32 hash)
+{
+	switch (vip->scheduler) {
+	case LB_SCHED_MAGLEV:
+		return select_ring(vip->id, hash);
+	case LB_SCHED_MAGLEV_SRC:
+		return select_ring(vip->id, hash_source(flow, lb_cfg.hash_seed));
+	case LB_SCHED_RR:
+	case LB_SCHED_WRR:
+		return select_next(vip->id);
+	case LB_SCHED_LC:
+		return select_least(vip->id, hash, false);
+	case LB_SCHED_WLC:
+		return select_least(vip->id, hash, true);
+	default:
+		return 0;
+	}
 }
 
 #endif /* LB_SELECT_H */

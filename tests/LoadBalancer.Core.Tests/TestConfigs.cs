@@ -28,7 +28,8 @@ internal static class TestConfigs
 
     /// <summary>
     /// The VIPs and backends of <paramref name="config"/>, one sorted line per backend
-    /// (<c>192.0.2.1:80/tcp 10.1.0.1 weight 1</c>, <c>drained</c> appended, port 0 written as 0), addresses in canonical
+    /// (<c>192.0.2.1:80/tcp 10.1.0.1 weight 1</c>, <c>drained</c> appended, port 0 written as 0, a scheduler other than
+    /// maglev after the key: <c>192.0.2.1:80/tcp wrr 10.1.0.1 weight 1</c>), addresses in canonical
     /// form: equal for configurations the data plane cannot tell apart, and a readable diff otherwise.
     /// </summary>
     public static IReadOnlyList<string> Describe(BalancerConfig config)
@@ -38,6 +39,8 @@ internal static class TestConfigs
     {
         var address = Canonical(vip.Address);
         var key = $"{(address.Contains(':') ? $"[{address}]" : address)}:{vip.Port.ToString(CultureInfo.InvariantCulture)}/{vip.Protocol.ToLowerInvariant()}";
+        var scheduler = vip.Scheduler.ToLowerInvariant();
+        key += scheduler == "maglev" ? "" : $" {scheduler}";
         if (vip.Backends.Count == 0)
         {
             return [$"{key} (no backends)"];

@@ -57,7 +57,7 @@ public sealed class PinningTests : IDisposable
         _world.Balancer.Pin(_pins);
 
         Assert.Equal(
-            ["config", "lb_flows", "lb_nexthops", "lb_real_stats", "lb_reals", "lb_reason_stats", "lb_rings", "lb_tx_ports", "lb_vip_filter", "lb_vip_stats", "lb_vips", "lb_xdp_ingress"],
+            ["config", "lb_flows", "lb_nexthops", "lb_real_flows", "lb_real_stats", "lb_reals", "lb_reason_stats", "lb_rings", "lb_rr_cursors", "lb_schedules", "lb_tx_ports", "lb_vip_filter", "lb_vip_stats", "lb_vips", "lb_xdp_ingress"],
             Directory.GetFileSystemEntries(_pins).Select(Path.GetFileName).Order());
         using var vips = new BpfMap<LbVipKey, LbVip>(BpfMap.OpenPinned(Path.Combine(_pins, "lb_vips")));
         Assert.Equal(_world.Balancer.Vips.Map.Id, vips.Map.Id);

@@ -9,37 +9,7 @@ using Xunit.Abstractions;
 namespace LoadBalancer.E2E.Tests;
 
 /// <summary>One topology (client, balancer, four backends) and one balancer for all forwarding tests.</summary>
-public sealed class ForwardingFixture : IDisposable
-{
-    public ForwardingFixture()
-    {
-        Topology = new Topology(backends: 4);
-        try
-        {
-            Node = new BalancerNode(Topology, ForwardingTests.Config(backends: 3));
-            Client = new ClientNet(Topology);
-        }
-        catch
-        {
-            Node?.Dispose();
-            Topology.Dispose();
-            throw;
-        }
-    }
-
-    public Topology Topology { get; }
-
-    public BalancerNode Node { get; }
-
-    public ClientNet Client { get; }
-
-    public void Dispose()
-    {
-        Client.Dispose();
-        Node.Dispose();
-        Topology.Dispose();
-    }
-}
+public sealed class ForwardingFixture() : BalancedTopology(4, ForwardingTests.Config(backends: 3));
 
 /// <summary>
 /// Real TCP and UDP from the client namespace through the XDP balancer to real servers on the

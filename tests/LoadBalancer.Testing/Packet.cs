@@ -19,7 +19,9 @@ public static class Packet
     public const byte ProtoTcp = 6;
     public const byte ProtoUdp = 17;
     public const byte ProtoIpv6 = 41;
+    public const byte TcpFin = 0x01;
     public const byte TcpSyn = 0x02;
+    public const byte TcpRst = 0x04;
     public const byte TcpPsh = 0x08;
     public const byte TcpAck = 0x10;
     public const ushort Ipv4DontFragment = 0x4000;

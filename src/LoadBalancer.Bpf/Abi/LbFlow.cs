@@ -11,5 +11,11 @@ public struct LbFlow
     public uint RealId;
 
     /// <summary>The VIP the flow matched.</summary>
-    public uint VipId;
+    public ushort VipId;
+
+    /// <summary>What happened to the flow.</summary>
+    public LbFlowFlag Flags;
+
+    /// <summary>Zero.</summary>
+    public byte Pad;
 }

@@ -14,5 +14,8 @@ public struct LbReal
     public LbFamily Family;
 
     /// <summary>Zero.</summary>
-    public Pad3 Pad;
+    public byte Pad;
+
+    /// <summary>Effective weight (0 while drained), which wlc divides active flows by.</summary>
+    public ushort Weight;
 }

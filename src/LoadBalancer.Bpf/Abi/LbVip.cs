@@ -4,9 +4,12 @@ namespace LoadBalancer.Bpf.Abi;
 [BpfAbi("lb_vip"), StructLayout(LayoutKind.Sequential)]
 public struct LbVip
 {
-    /// <summary>Index of lb_rings and lb_vip_stats.</summary>
+    /// <summary>Index of lb_rings, lb_schedules and lb_vip_stats.</summary>
     public uint Id;
 
+    /// <summary>How the VIP places new flows.</summary>
+    public LbScheduler Scheduler;
+
     /// <summary>Zero.</summary>
-    public uint Pad;
+    public Pad3 Pad;
 }

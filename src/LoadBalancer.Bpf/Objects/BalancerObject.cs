@@ -36,6 +36,9 @@ public sealed unsafe class BalancerObject : IDisposable
             Nexthops = Take(new PerCpuMap<uint, LbNexthop>(Take(map("lb_nexthops"))));
             Reals = Take(new BpfMap<uint, LbReal>(Take(map("lb_reals"))));
             Rings = Take(new MapOfMaps(Take(map("lb_rings"))));
+            Schedules = Take(new MapOfMaps(Take(map("lb_schedules"))));
+            RrCursors = Take(new PerCpuMap<uint, uint>(Take(map("lb_rr_cursors"))));
+            RealFlows = Take(new BpfMap<uint, long>(Take(map("lb_real_flows"))));
             Flows = Take(new BpfMap<LbFlowKey, LbFlow>(Take(map("lb_flows"))));
             VipStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_vip_stats"))));
             RealStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_real_stats"))));
@@ -75,6 +78,15 @@ public sealed unsafe class BalancerObject : IDisposable
     /// <summary>lb_rings: VIP id → Maglev ring (inner array of backend ids).</summary>
     public MapOfMaps Rings { get; }
 
+    /// <summary>lb_schedules: VIP id → rr/wrr/lc/wlc list (inner array: count, then backend ids).</summary>
+    public MapOfMaps Schedules { get; }
+
+    /// <summary>lb_rr_cursors: VIP id → per-CPU position in its rr/wrr list.</summary>
+    public PerCpuMap<uint, uint> RrCursors { get; }
+
+    /// <summary>lb_real_flows: backend id → active (placed, unclosed) flows.</summary>
+    public BpfMap<uint, long> RealFlows { get; }
+
     /// <summary>lb_flows: 5-tuple → pinned backend.</summary>
     public BpfMap<LbFlowKey, LbFlow> Flows { get; }
 
@@ -101,6 +113,10 @@ public sealed unsafe class BalancerObject : IDisposable
         obj.SetMaxEntries("lb_vips", 2 * sizes.MaxVips); // each VIP, plus one address marker per VIP address
         obj.SetMaxEntries("lb_rings", sizes.MaxVips);
         obj.SetInnerMapTemplate("lb_rings", ringTemplate.Map);
+        obj.SetMaxEntries("lb_schedules", sizes.MaxVips);
+        obj.SetInnerMapTemplate("lb_schedules", ringTemplate.Map);
+        obj.SetMaxEntries("lb_rr_cursors", sizes.MaxVips);
+        obj.SetMaxEntries("lb_real_flows", sizes.MaxReals);
         obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
         obj.SetMaxEntries("lb_reals", sizes.MaxReals);
         obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
@@ -154,13 +170,13 @@ public sealed unsafe class BalancerObject : IDisposable
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
         ConfigMap.Pin(Path.Combine(directory, ConfigFile));
-        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Schedules.Map, RrCursors.Map, RealFlows.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));
         }
     }
 
-    /// <summary>A new, empty ring map of the size this program expects, for <see cref="Rings"/>.</summary>
+    /// <summary>A new, empty ring map of the size this program expects, for <see cref="Rings"/> and <see cref="Schedules"/>.</summary>
     public BpfMap<uint, uint> CreateRing() => CreateRing(Config.RingSize);
 
     private static BpfMap<uint, uint> CreateRing(uint ringSize)
@@ -177,6 +193,9 @@ public sealed unsafe class BalancerObject : IDisposable
         Nexthops.Dispose();
         Reals.Dispose();
         Rings.Dispose();
+        Schedules.Dispose();
+        RrCursors.Dispose();
+        RealFlows.Dispose();
         Flows.Dispose();
         VipStats.Dispose();
         RealStats.Dispose();

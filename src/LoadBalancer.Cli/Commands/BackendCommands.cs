@@ -15,7 +15,7 @@ public static class BackendCommands
         var vip = new Argument<string>("vip") { Description = "ADDRESS:PORT/PROTO" };
         var address = new Argument<string>("address") { Description = "the backend's address" };
 
-        var list = new Command("list", "List a VIP's backends with weight, ring share and state.");
+        var list = new Command("list", "List a VIP's backends with weight, share of new flows, active flows and state.");
         list.Arguments.Add(vip);
         list.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
         {
@@ -24,12 +24,12 @@ public static class BackendCommands
             var match = vips.FirstOrDefault(v => v.Vip == Canonical(wanted)) ?? throw new LbctlException(ExitCodes.Refused, $"no VIP {wanted}");
             cli.Print(parse, client, () =>
             {
-                var table = new Table("BACKEND", "ID", "WEIGHT", "RING SHARE", "STATE");
+                var table = new Table("BACKEND", "ID", "WEIGHT", "SHARE", "ACTIVE", "STATE");
                 foreach (var b in match.Backends)
                 {
-                    table.Row(b.Address, b.Id, b.Weight, $"{b.RingShare * 100:0.0}%", b.Drained ? "drained" : "active");
+                    table.Row(b.Address, b.Id, b.Weight, VipCommands.ShareText(b), b.ActiveFlows, VipCommands.StateText(b));
                 }
-                return table.ToString();
+                return $"scheduler {match.Scheduler}\n{table}";
             });
         }, cancel));
 

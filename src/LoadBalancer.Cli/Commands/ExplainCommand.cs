@@ -12,7 +12,7 @@ public static class ExplainCommand
     {
         var client = new Argument<string>("client") { Description = "the client: ADDRESS or ADDRESS:PORT ([IPv6]:PORT); without a port, port 0" };
         var vip = new Argument<string>("vip") { Description = "the destination as sent: ADDRESS:PORT/PROTO" };
-        var command = new Command("explain", "Say where the data plane sends a client's flow and why, from the live maps: VIP match, flow hash, ring slot, flow-table entry, backend, outer source.");
+        var command = new Command("explain", "Say where the data plane sends a client's flow and why, from the live maps: VIP match, flow hash, the scheduler's pick for a new flow and its reasoning, flow-table entry, backend, outer source.");
         command.Arguments.Add(client);
         command.Arguments.Add(vip);
         command.SetAction((parse, cancel) => cli.Run(parse, async (lbd, ct) =>
@@ -23,7 +23,8 @@ public static class ExplainCommand
                 flow          {e.Flow}
                 VIP           {e.Vip ?? "none"} ({e.Match} match)
                 flow hash     {(e.Hash is { } h ? $"0x{h:x8}" : "-")}
-                ring slot     {e.RingSlot?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} -> {e.RingBackend ?? "-"}
+                scheduler     {e.Scheduler ?? "-"}
+                new flow      {e.Placement ?? "-"}
                 flow entry    {(e.FlowEntry is { } f ? $"{f.Backend ?? "gone"}, idle {f.IdleSeconds:0.0} s, {(f.Live ? "honoured" : "stale")}" : "none")}
                 backend       {e.Backend ?? "none"}
                 why           {e.Reason}

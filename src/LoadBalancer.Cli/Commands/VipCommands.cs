@@ -3,6 +3,7 @@ using System.Text;
 using LoadBalancer.Cli.Client;
 using LoadBalancer.Cli.Output;
 using LoadBalancer.Core.Api;
+using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.Cli.Commands;
 
@@ -14,7 +15,7 @@ public static class VipCommands
     {
         var vip = new Command("vip", "List, create, remove and change VIPs. A VIP is ADDRESS:PORT/PROTO: 10.0.0.1:80/tcp, [fd00::1]:53/udp, 10.0.0.1:*/tcp (every port).");
 
-        var list = new Command("list", "List the VIPs in force with their backends, weights and Maglev ring shares.");
+        var list = new Command("list", "List the VIPs in force with their scheduler, backends, weights, shares of new flows and active flows.");
         list.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
         {
             var vips = await client.GetAsync<List<VipInfo>>("v1/vips", ct);
@@ -23,14 +24,22 @@ public static class VipCommands
 
         var key = new Argument<string>("vip") { Description = "ADDRESS:PORT/PROTO" };
         var backends = new Option<string[]>("--backend") { Description = "a backend, ADDRESS or ADDRESS=WEIGHT (repeat the option)", Required = true };
+        var scheduler = new Option<string>("--scheduler")
+        {
+            Description = $"how new flows are placed: {string.Join(", ", Schedulers.Names)} (see the README's scheduler table)",
+            HelpName = "NAME",
+        };
+        scheduler.AcceptOnlyFromAmong([.. Schedulers.Names]);
 
         var add = new Command("add", "Create a VIP with its backends; kept across restarts.");
         add.Arguments.Add(key);
         add.Options.Add(backends);
+        add.Options.Add(scheduler);
         add.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
         {
-            var request = new VipRequest(parse.GetValue(key)!, [.. parse.GetValue(backends)!.Select(BackendArgument.Parse)]);
+            var request = new VipRequest(parse.GetValue(key)!, [.. parse.GetValue(backends)!.Select(BackendArgument.Parse)], parse.GetValue(scheduler));
             await Change(cli, parse, client, HttpMethod.Post, "v1/vips", request, ct);
+            WarnIfPerNode(parse.GetValue(scheduler));
         }, cancel));
 
         var remove = new Command("remove", "Remove a VIP and its backends; its traffic then drops as unserved, or passes if no VIP is left on the address.");
@@ -38,13 +47,25 @@ public static class VipCommands
         remove.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
             await Change(cli, parse, client, HttpMethod.Delete, $"v1/vips?vip={LbdClient.Q(parse.GetValue(key)!)}", null, ct), cancel));
 
-        var set = new Command("set", "Replace a VIP's backends (the VIP is then managed at run time, even if the file declares it).");
+        var set = new Command("set", "Replace a VIP's backends, change its scheduler, or both at once (kept across restarts; a file VIP's backends set here are then managed at run time).");
+        var setBackends = new Option<string[]>("--backend") { Description = backends.Description };
         set.Arguments.Add(key);
-        set.Options.Add(backends);
+        set.Options.Add(setBackends);
+        set.Options.Add(scheduler);
+        set.Validators.Add(result =>
+        {
+            if (result.GetResult(setBackends) is null && result.GetResult(scheduler) is null)
+            {
+                result.AddError("vip set needs --backend, --scheduler or both");
+            }
+        });
         set.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
         {
-            var request = parse.GetValue(backends)!.Select(BackendArgument.Parse).ToList();
-            await Change(cli, parse, client, HttpMethod.Put, $"v1/vips/backends?vip={LbdClient.Q(parse.GetValue(key)!)}", request, ct);
+            // an absent --backend reads as an empty array: leave the backends alone then
+            var newBackends = parse.GetResult(setBackends) is null ? null : parse.GetValue(setBackends)!.Select(BackendArgument.Parse).ToList();
+            var request = new VipUpdate(newBackends, parse.GetValue(scheduler));
+            await Change(cli, parse, client, HttpMethod.Patch, $"v1/vips?vip={LbdClient.Q(parse.GetValue(key)!)}", request, ct);
+            WarnIfPerNode(request.Scheduler);
         }, cancel));
 
         foreach (var command in new[] { list, add, remove, set })
@@ -61,19 +82,35 @@ public static class VipCommands
         cli.Print(parse, client, () => $"applied (generation {change.Generation}): {change.Summary}\n");
     }
 
+    /// <summary>A backend's share of new flows as lbctl shows it: <c>33.3%</c>, or <c>-</c> where counts decide (lc, wlc).</summary>
+    public static string ShareText(BackendInfo backend) => backend.Share is { } share ? $"{share * 100:0.0}%" : "-";
+
+    /// <summary>A backend's state as lbctl shows it.</summary>
+    public static string StateText(BackendInfo backend) => backend.Drained ? "drained" : "active";
+
+    // The README's ECMP caveat, said where the choice is made. lbd cannot tell yet whether other
+    // nodes announce the same VIP, so the warning comes with every per-node scheduler.
+    private static void WarnIfPerNode(string? scheduler)
+    {
+        if (scheduler is not null && Schedulers.TryParse(scheduler, out var parsed) && !Schedulers.KeepsBackendAcrossNodes(parsed))
+        {
+            Console.Error.WriteLine($"lbctl: warning: {Schedulers.Name(parsed)} decides on this node's state; if ECMP spreads the VIP over several nodes, a flow moved to another node may change backend (maglev and maglev-src do not)");
+        }
+    }
+
     private static string Render(List<VipInfo> vips)
     {
         if (vips.Count == 0)
         {
             return "no VIPs\n";
         }
-        var table = new Table("VIP", "SOURCE", "BACKEND", "WEIGHT", "RING SHARE", "STATE");
+        var table = new Table("VIP", "SOURCE", "SCHEDULER", "BACKEND", "WEIGHT", "SHARE", "ACTIVE", "STATE");
         foreach (var vip in vips)
         {
             var first = true;
             foreach (var backend in vip.Backends)
             {
-                table.Row(first ? vip.Vip : "", first ? vip.Source : "", backend.Address, backend.Weight, $"{backend.RingShare * 100:0.0}%", backend.Drained ? "drained" : "active");
+                table.Row(first ? vip.Vip : "", first ? vip.Source : "", first ? vip.Scheduler : "", backend.Address, backend.Weight, ShareText(backend), backend.ActiveFlows, StateText(backend));
                 first = false;
             }
         }

@@ -30,13 +30,13 @@ public static class ApiEndpoints
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/status", Status);
-        v1.MapGet("/vips", (Reconciler r) => Guard(r, state => Results.Ok(Vips(state))));
+        v1.MapGet("/vips", (Reconciler r) => Guard(r, state => Results.Ok(Vips(state, r.Host.Balancer))));
         v1.MapPost("/vips", (Reconciler r, VipRequest request, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.AddVip(file, overlay, ToConfig(request)), ct));
         v1.MapDelete("/vips", (Reconciler r, string vip, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.RemoveVip(file, overlay, VipKey.Parse(vip)), ct));
-        v1.MapPut("/vips/backends", (Reconciler r, string vip, List<BackendRequest?>? backends, CancellationToken ct) =>
-            Change(r, (file, overlay) => StateChanges.SetBackends(file, overlay, VipKey.Parse(vip), ToConfig(backends)), ct));
+        v1.MapPatch("/vips", (Reconciler r, string vip, VipUpdate? update, CancellationToken ct) =>
+            Change(r, (file, overlay) => Update(file, overlay, VipKey.Parse(vip), update), ct));
         v1.MapPost("/backends", (Reconciler r, string vip, BackendRequest? backend, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.AddBackend(file, overlay, VipKey.Parse(vip), ToConfig(backend)), ct));
         v1.MapDelete("/backends", (Reconciler r, string vip, string address, CancellationToken ct) =>
@@ -72,24 +72,42 @@ public static class ApiEndpoints
         state.Spec.Vips.Sum(v => v.Backends.Count),
         r.Host.Balancer.Flows.Map.MaxEntries)));
 
-    private static List<VipInfo> Vips(ReconcilerState state)
+    private static List<VipInfo> Vips(ReconcilerState state, Bpf.Objects.BalancerObject balancer)
     {
         var ids = state.Plan.Backends.ToDictionary(p => p.Value, p => p.Key);
         return [.. state.Spec.Vips.Select(vip =>
         {
-            var ring = state.Plan.Rings[state.Plan.Vips[vip.Key]];
+            var vipId = state.Plan.Vips[vip.Key];
+            // what new flows draw from: the ring, the rr/wrr list; lc/wlc go by counts instead
+            var draws = state.Plan.Rings.TryGetValue(vipId, out var ring) ? ring
+                : vip.Scheduler is Scheduler.Rr or Scheduler.Wrr ? state.Plan.Lists[vipId] : null;
             var slots = new Dictionary<uint, int>();
-            foreach (var id in ring)
+            foreach (var id in draws ?? [])
             {
                 slots[id] = slots.GetValueOrDefault(id) + 1;
             }
             var backends = vip.Backends.Select(b =>
             {
                 var id = ids[new BackendRef(vip.Key, b.Address)];
-                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, slots.GetValueOrDefault(id) / (double)ring.Length);
+                double? share = draws is null ? null : draws.Length == 0 ? 0 : slots.GetValueOrDefault(id) / (double)draws.Length;
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, balancer.RealFlows.TryLookup(id, out var flows) ? flows : 0);
             });
-            return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config", [.. backends]);
+            return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config",
+                Schedulers.Name(vip.Scheduler), !Schedulers.KeepsBackendAcrossNodes(vip.Scheduler), [.. backends]);
         })];
+    }
+
+    private static StateOverlay Update(BalancerConfig file, StateOverlay overlay, VipKey vip, VipUpdate? update)
+    {
+        if (update is null || (update.Backends is null && update.Scheduler is null))
+        {
+            throw new FormatException("the update names neither backends nor a scheduler");
+        }
+        if (update.Backends is not null)
+        {
+            overlay = StateChanges.SetBackends(file, overlay, vip, ToConfig(update.Backends));
+        }
+        return update.Scheduler is null ? overlay : StateChanges.SetScheduler(file, overlay, vip, update.Scheduler);
     }
 
     private static IResult Flows(Reconciler r, string? client, string? vip)
@@ -175,6 +193,7 @@ public static class ApiEndpoints
             Address = key.Address.ToString(),
             Port = key.Port,
             Protocol = key.Protocol.ToString().ToLowerInvariant(),
+            Scheduler = request.Scheduler ?? Schedulers.Name(Scheduler.Maglev),
             Backends = ToConfig(request.Backends),
         };
     }

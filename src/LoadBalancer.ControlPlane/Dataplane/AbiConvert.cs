@@ -36,12 +36,13 @@ public static class AbiConvert
         Family = Ip6Bytes.FamilyOf(address),
     };
 
-    /// <summary>The lb_reals value for a backend at <paramref name="address"/> of VIP <paramref name="vipId"/>.</summary>
-    public static LbReal ToReal(IPAddress address, uint vipId) => new()
+    /// <summary>The lb_reals value for a backend at <paramref name="address"/> of VIP <paramref name="vipId"/>, with its effective weight.</summary>
+    public static LbReal ToReal(IPAddress address, uint vipId, ushort weight = 0) => new()
     {
         Addr = Ip6Bytes.From(address),
         VipId = vipId,
         Family = Ip6Bytes.FamilyOf(address),
+        Weight = weight,
     };
 
     /// <summary>The VIP a key describes.</summary>

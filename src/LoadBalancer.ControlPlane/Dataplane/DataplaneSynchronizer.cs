@@ -10,9 +10,10 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// in an order that never lets a packet see a dangling reference:
 /// <list type="number">
 /// <item>VIP entries that go away are deleted first (their packets then pass or drop as unserved);</item>
-/// <item>backends are written, then each changed ring is filled in a fresh inner map and swapped in whole;</item>
-/// <item>new VIP-filter bits, address markers and VIP entries follow, pointing only at what exists;</item>
-/// <item>then old markers, rings, backends and filter bits are removed.</item>
+/// <item>backends are written, then each changed ring or scheduler list is filled in a fresh inner map and swapped in whole;</item>
+/// <item>new VIP-filter bits, address markers and VIP entries (id and scheduler) follow, pointing only at what
+/// exists: a VIP changing scheduler finds its new ring or list in place before it switches;</item>
+/// <item>then old markers, rings, lists, backends and filter bits are removed.</item>
 /// </list>
 /// If a write fails, the synchronizer forgets what it believed the maps hold; the next
 /// <see cref="Apply"/> reads them back and converges from there.
@@ -59,34 +60,39 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         }
         foreach (var (id, real) in next.Reals)
         {
-            if (!old.Reals.TryGetValue(id, out var before) || !SameReal(before, real))
+            var known = old.Reals.TryGetValue(id, out var before);
+            if (known && SameReal(before, real))
             {
+                continue;
+            }
+            if (!known || !SameReal(before with { Weight = 0 }, real with { Weight = 0 }))
+            {
+                // a new backend behind this id: its counters start from zero
                 dataplane.RealStats.Fill(id, default);
-                dataplane.Reals.Update(id, real);
-                result.BackendsWritten++;
+                dataplane.RealFlows.Update(id, 0);
             }
+            dataplane.Reals.Update(id, real);
+            result.BackendsWritten++;
         }
-        foreach (var (vipId, ring) in next.Rings)
-        {
-            if (!old.Rings.TryGetValue(vipId, out var before) || before is null || !before.AsSpan().SequenceEqual(ring!))
-            {
-                SwapRing(vipId, ring!);
-                result.RingsSwapped++;
-            }
-        }
+        result.RingsSwapped += SwapChanged(dataplane.Rings, old.Rings, next.Rings);
+        result.RingsSwapped += SwapChanged(dataplane.Schedules, old.Lists, next.Lists);
         WriteFilter(old.Filter, [.. next.Filter.Zip(old.Filter, (a, b) => a | b)]);
-        foreach (var (key, id) in next.Vips)
+        foreach (var (key, vip) in next.Vips)
         {
-            if (old.Vips.TryGetValue(key, out var before) && before == id)
+            var known = old.Vips.TryGetValue(key, out var before);
+            if (known && before.Id == vip.Id && before.Scheduler == vip.Scheduler)
             {
                 continue;
             }
             if (key.Proto != (byte)LbVipProto.Address)
             {
-                dataplane.VipStats.Fill(id, default);
+                if (!known || before.Id != vip.Id)
+                {
+                    dataplane.VipStats.Fill(vip.Id, default);
+                }
                 result.VipsWritten++;
             }
-            dataplane.Vips.Update(key, new LbVip { Id = id });
+            dataplane.Vips.Update(key, vip);
         }
 
         foreach (var key in old.Vips.Keys.Where(k => k.Proto == (byte)LbVipProto.Address && !next.Vips.ContainsKey(k)).ToList())
@@ -96,6 +102,10 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         foreach (var vipId in old.Rings.Keys.Where(id => !next.Rings.ContainsKey(id)))
         {
             dataplane.Rings.Clear(vipId);
+        }
+        foreach (var vipId in old.Lists.Keys.Where(id => !next.Lists.ContainsKey(id)))
+        {
+            dataplane.Schedules.Clear(vipId);
         }
         foreach (var id in old.Reals.Keys.Where(id => !next.Reals.ContainsKey(id)))
         {
@@ -117,49 +127,69 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         }
     }
 
-    private void SwapRing(uint vipId, uint[] ring)
+    /// <summary>Swaps in every entry of <paramref name="next"/> whose content differs from (or is unknown in) <paramref name="old"/>.</summary>
+    private int SwapChanged(MapOfMaps outer, Dictionary<uint, uint[]?> old, Dictionary<uint, uint[]?> next)
     {
-        if (_slotIndexes.Length != ring.Length)
+        var swapped = 0;
+        foreach (var (vipId, content) in next)
         {
-            _slotIndexes = new uint[ring.Length];
+            if (!old.TryGetValue(vipId, out var before) || before is null || !before.AsSpan().SequenceEqual(content!))
+            {
+                Swap(outer, vipId, content!);
+                swapped++;
+            }
+        }
+        return swapped;
+    }
+
+    /// <summary>Fills a fresh inner array with <paramref name="content"/> from index 0 and puts it at <paramref name="vipId"/> in one update.</summary>
+    private void Swap(MapOfMaps outer, uint vipId, uint[] content)
+    {
+        if (_slotIndexes.Length < content.Length)
+        {
+            _slotIndexes = new uint[content.Length];
             for (var i = 0u; i < _slotIndexes.Length; i++)
             {
                 _slotIndexes[i] = i;
             }
         }
         using var inner = dataplane.CreateRing();
-        inner.UpdateBatch(_slotIndexes, ring);
-        dataplane.Rings.Set(vipId, inner.Map);
+        inner.UpdateBatch(_slotIndexes.AsSpan(0, content.Length), content);
+        outer.Set(vipId, inner.Map);
     }
 
     private static bool SameReal(LbReal a, LbReal b) => BytewiseComparer<LbReal>.Instance.Equals(a, b);
 
-    /// <summary>What the maps hold (or will): VIP entries with markers, backends, rings (null = content unknown) and filter words.</summary>
-    private sealed record MapState(Dictionary<LbVipKey, uint> Vips, Dictionary<uint, LbReal> Reals, Dictionary<uint, uint[]?> Rings, ulong[] Filter)
+    /// <summary>
+    /// What the maps hold (or will): VIP entries with markers, backends, rings and scheduler lists (count first;
+    /// null = content unknown) and filter words.
+    /// </summary>
+    private sealed record MapState(Dictionary<LbVipKey, LbVip> Vips, Dictionary<uint, LbReal> Reals, Dictionary<uint, uint[]?> Rings, Dictionary<uint, uint[]?> Lists, ulong[] Filter)
     {
-        public static MapState Empty { get; } = new(NewVipTable(), [], [], new ulong[(int)LbVipFilter.Words]);
+        public static MapState Empty { get; } = new(NewVipTable(), [], [], [], new ulong[(int)LbVipFilter.Words]);
 
         public static MapState From(DataplanePlan plan)
         {
             var vips = NewVipTable();
             foreach (var (vip, id) in plan.Vips)
             {
-                vips.Add(vip.ToAbi(), id);
+                vips.Add(vip.ToAbi(), new LbVip { Id = id, Scheduler = (LbScheduler)plan.Schedulers.GetValueOrDefault(id) });
             }
             foreach (var address in plan.Vips.Keys.Select(v => v.Address).Distinct())
             {
-                vips[AbiConvert.AddressMarker(address)] = 0;
+                vips[AbiConvert.AddressMarker(address)] = default;
             }
-            var reals = plan.Backends.ToDictionary(b => b.Key, b => AbiConvert.ToReal(b.Value.Address, plan.Vips[b.Value.Vip]));
+            var reals = plan.Backends.ToDictionary(b => b.Key, b => AbiConvert.ToReal(b.Value.Address, plan.Vips[b.Value.Vip], plan.Weights.GetValueOrDefault(b.Key)));
             var rings = plan.Rings.ToDictionary(r => r.Key, r => (uint[]?)r.Value);
-            return new(vips, reals, rings, VipFilter.Build(plan.Vips.Keys.Select(v => v.Address)));
+            var lists = plan.Lists.ToDictionary(l => l.Key, l => (uint[]?)[(uint)l.Value.Length, .. l.Value]);
+            return new(vips, reals, rings, lists, VipFilter.Build(plan.Vips.Keys.Select(v => v.Address)));
         }
 
-        /// <summary>Reads the maps back; ring contents are not read, so every wanted ring is written again.</summary>
+        /// <summary>Reads the maps back; ring and list contents are not read, so every wanted one is written again.</summary>
         public static MapState Read(BalancerObject dataplane)
         {
             var vips = NewVipTable();
-            dataplane.Vips.Scan((key, vip) => vips[key] = vip.Id);
+            dataplane.Vips.Scan((key, vip) => vips[key] = vip);
             var reals = new Dictionary<uint, LbReal>();
             dataplane.Reals.Scan((id, real) =>
             {
@@ -168,22 +198,28 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
                     reals[id] = real;
                 }
             });
-            var rings = new Dictionary<uint, uint[]?>();
-            for (var id = 0u; id < dataplane.Rings.Map.MaxEntries; id++)
-            {
-                if (dataplane.Rings.InnerId(id) is not null)
-                {
-                    rings[id] = null;
-                }
-            }
             var filter = new ulong[(int)LbVipFilter.Words];
             for (var i = 0u; i < filter.Length; i++)
             {
                 dataplane.VipFilter.TryLookup(i, out filter[i]);
             }
-            return new(vips, reals, rings, filter);
+            return new(vips, reals, Present(dataplane.Rings), Present(dataplane.Schedules), filter);
         }
 
-        private static Dictionary<LbVipKey, uint> NewVipTable() => new(BytewiseComparer<LbVipKey>.Instance);
+        /// <summary>The VIP ids that have an inner map in <paramref name="outer"/>, content unknown.</summary>
+        private static Dictionary<uint, uint[]?> Present(MapOfMaps outer)
+        {
+            var present = new Dictionary<uint, uint[]?>();
+            for (var id = 0u; id < outer.Map.MaxEntries; id++)
+            {
+                if (outer.InnerId(id) is not null)
+                {
+                    present[id] = null;
+                }
+            }
+            return present;
+        }
+
+        private static Dictionary<LbVipKey, LbVip> NewVipTable() => new(BytewiseComparer<LbVipKey>.Instance);
     }
 }

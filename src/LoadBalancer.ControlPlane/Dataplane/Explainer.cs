@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using LoadBalancer.Bpf.Abi;
-using LoadBalancer.Bpf.Maps;
 using LoadBalancer.Bpf.Objects;
 using LoadBalancer.Bpf.Programs;
 using LoadBalancer.Core.Api;
@@ -12,8 +11,9 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 
 /// <summary>
 /// Says how the data plane places one flow, read from the live maps, not from the plan: the VIP
-/// entry it matches, the flow hash and ring slot, what the live ring holds there, the flow-table
-/// entry, and so where the next packet goes and why (lbctl explain, lbctl flows).
+/// entry it matches, the flow hash, what the VIP's scheduler would give it as a new flow and why
+/// (<see cref="Placement"/>), the flow-table entry, and so where the next packet goes and why
+/// (lbctl explain, lbctl flows).
 /// </summary>
 public static class Explainer
 {
@@ -24,38 +24,39 @@ public static class Explainer
         var flowText = Describe(tuple);
         if (client.AddressFamily != target.Address.AddressFamily)
         {
-            return new ExplainResponse(flowText, null, "none", null, null, null, null, null, "the client and the VIP are of different address families", null);
+            return new ExplainResponse(flowText, null, "none", null, null, null, null, null, null, null, "the client and the VIP are of different address families", null);
         }
-        var (vipKey, vipId, match) = MatchVip(balancer, target);
-        if (vipId is null)
+        var (vipKey, vip, match) = MatchVip(balancer, target);
+        if (vip is null)
         {
             var why = match == "unserved"
                 ? $"{target.Address} is a VIP address but no VIP takes {target.Protocol.ToString().ToLowerInvariant()} port {target.Port}: dropped (drop_vip_unserved)"
                 : $"{target.Address} is no VIP address: passed to the kernel untouched (pass_not_vip)";
-            return new ExplainResponse(flowText, null, match, null, null, null, null, null, why, null);
+            return new ExplainResponse(flowText, null, match, null, null, null, null, null, null, null, why, null);
         }
         var hash = FlowHash.Compute(tuple, balancer.Config.HashSeed);
-        var slot = hash % balancer.Config.RingSize;
-        var ringBackend = RingBackend(balancer, vipId.Value, slot);
+        var placement = Placement.Of(balancer, vip.Value, tuple, hash);
+        var scheduled = placement.Backend?.ToString();
         var entry = Lookup(balancer, tuple);
         string? backend;
         string reason;
         if (entry.Live)
         {
             backend = entry.Backend;
-            reason = backend == ringBackend?.ToString()
-                ? "pinned by its flow entry, to the backend its ring slot names too"
-                : $"pinned by its flow entry to {backend}; the ring now says {ringBackend?.ToString() ?? "nothing"}, which only a new connection (SYN) or an entry past its idle timeout would follow";
+            reason = backend == scheduled
+                ? "pinned by its flow entry, to the backend the scheduler would pick now too"
+                : $"pinned by its flow entry to {backend}; the scheduler would now pick {scheduled ?? "nothing"}, which only a new connection (SYN) or an entry past its idle timeout would follow";
         }
         else
         {
-            backend = ringBackend?.ToString();
-            reason = ringBackend is null
-                ? "the ring slot names no backend (no backend takes new flows): dropped (drop_no_real)"
-                : entry.Found ? "its flow entry is stale (idle past its timeout, or its backend is gone): placed by the ring" : "no flow entry: placed by the ring, and the first packet pins it";
+            backend = scheduled;
+            reason = scheduled is null
+                ? "the scheduler has no backend for it (no backend takes new flows): dropped (drop_no_real)"
+                : entry.Found ? "its flow entry is stale (idle past its timeout, or its backend is gone): placed by the scheduler" : "no flow entry: placed by the scheduler, and the first packet pins it";
         }
-        var outer = ringBackend is null && backend is null ? null : OuterSource(balancer, IPAddress.Parse(backend!), hash);
-        return new ExplainResponse(flowText, vipKey!.Value.ToString(), match, hash, slot, ringBackend?.ToString(), entry.Found ? entry : null, backend, reason, outer?.ToString());
+        var outer = backend is null ? null : OuterSource(balancer, IPAddress.Parse(backend), hash);
+        return new ExplainResponse(flowText, vipKey!.Value.ToString(), match, Schedulers.Name(placement.Scheduler), hash, placement.RingSlot, scheduled,
+            placement.How, entry.Found ? entry : null, backend, reason, outer?.ToString());
     }
 
     /// <summary>The flow-table entry of <paramref name="tuple"/>, and whether the data plane would still honour it.</summary>
@@ -73,29 +74,18 @@ public static class Explainer
             backend is not null && FlowLiveness.IsLive(balancer.Config, (byte)tuple.Protocol, flow, now));
     }
 
-    private static (VipKey? Key, uint? Id, string Match) MatchVip(BalancerObject balancer, VipKey target)
+    private static (VipKey? Key, LbVip? Vip, string Match) MatchVip(BalancerObject balancer, VipKey target)
     {
         if (balancer.Vips.TryLookup(target.ToAbi(), out var exact))
         {
-            return (target, exact.Id, "exact");
+            return (target, exact, "exact");
         }
         var wildcard = target with { Port = 0 };
         if (balancer.Vips.TryLookup(wildcard.ToAbi(), out var any))
         {
-            return (wildcard, any.Id, "wildcard");
+            return (wildcard, any, "wildcard");
         }
         return (null, null, balancer.Vips.TryLookup(AbiConvert.AddressMarker(target.Address), out _) ? "unserved" : "none");
-    }
-
-    private static IPAddress? RingBackend(BalancerObject balancer, uint vipId, uint slot)
-    {
-        var inner = balancer.Rings.OpenInner(vipId);
-        if (inner is null)
-        {
-            return null;
-        }
-        using var ring = new BpfMap<uint, uint>(inner);
-        return ring.TryLookup(slot, out var id) ? BackendAddress(balancer, id) : null;
     }
 
     private static IPAddress? BackendAddress(BalancerObject balancer, uint id)

@@ -66,6 +66,7 @@ public sealed partial class Reconciler : IDisposable
             var ports = RedirectPortIndexes(spec.Node);
             var outcome = Sync(desired, spec, Plan(spec), generation: 1);
             RedirectPorts.Set(Host.Balancer, ports);
+            FlowRecount.Apply(Host.Balancer, Current!.Plan.Backends.Keys);
             LogStarted(spec.Node.Interface, _store.Description, outcome.Summary);
         }
         catch
@@ -147,6 +148,21 @@ public sealed partial class Reconciler : IDisposable
             LastError = e.Message;
             LogReloadRefused(e.Message);
             throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Recounts the active flows of the backends in force (see <see cref="FlowRecount"/>); returns how many counts were corrected.</summary>
+    public async Task<int> RecountFlowsAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+            return FlowRecount.Apply(Host.Balancer, current.Plan.Backends.Keys);
         }
         finally
         {

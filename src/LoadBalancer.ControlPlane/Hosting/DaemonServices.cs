@@ -16,7 +16,7 @@ namespace LoadBalancer.ControlPlane.Hosting;
 /// <summary>Registers lbd's services and endpoints; Program.cs stays a composition root.</summary>
 public static class DaemonServices
 {
-    /// <summary>Adds the store, the reconciler and its hosted service, the metrics endpoint, and the API listener on the Unix socket.</summary>
+    /// <summary>Adds the store, the reconciler and its hosted services, the metrics endpoint, and the API listener on the Unix socket.</summary>
     public static WebApplicationBuilder AddLoadBalancerDaemon(this WebApplicationBuilder builder, LbdOptions options)
     {
         var services = builder.Services;
@@ -26,6 +26,7 @@ public static class DaemonServices
         services.AddSingleton(sp => new Reconciler(
             sp.GetRequiredService<IDesiredStateStore>(), options.EffectivePinDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Reconciler>>()));
         services.AddHostedService<DataplaneService>();
+        services.AddHostedService<FlowRecountService>();
         if (!string.IsNullOrEmpty(options.Metrics))
         {
             var (host, port) = ParseMetricsAddress(options.Metrics);

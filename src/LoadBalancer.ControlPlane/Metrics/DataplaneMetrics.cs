@@ -15,7 +15,7 @@ public sealed partial class DataplaneMetrics
     private readonly TimeProvider _time;
     private readonly ILogger<DataplaneMetrics> _log;
     private readonly Counter _vipPackets, _vipBytes, _vipNewFlows, _backendPackets, _backendBytes, _backendNewFlows, _dropped, _passed;
-    private readonly Gauge _flowEntries, _flowCapacity, _generation, _attached, _lastChangeFailed, _vips, _backends;
+    private readonly Gauge _backendActiveFlows, _flowEntries, _flowCapacity, _generation, _attached, _lastChangeFailed, _vips, _backends;
     private HashSet<string> _vipSeries = [];
     private HashSet<(string, string)> _backendSeries = [];
 
@@ -32,6 +32,7 @@ public sealed partial class DataplaneMetrics
         _backendPackets = factory.CreateCounter("lb_backend_packets_total", "Packets forwarded to a backend of a VIP.", "vip", "backend");
         _backendBytes = factory.CreateCounter("lb_backend_bytes_total", "Bytes forwarded to a backend of a VIP.", "vip", "backend");
         _backendNewFlows = factory.CreateCounter("lb_backend_new_flows_total", "Flows placed on a backend of a VIP.", "vip", "backend");
+        _backendActiveFlows = factory.CreateGauge("lb_backend_active_flows", "Flows placed on a backend and not closed by the client (what lc and wlc compare); recounted from the flow table every few seconds.", "vip", "backend");
         _dropped = factory.CreateCounter("lb_dropped_packets_total", "Packets the data plane dropped, by reason.", "reason");
         _passed = factory.CreateCounter("lb_passed_packets_total", "Packets the data plane passed to the kernel, by reason.", "reason");
         _flowEntries = factory.CreateGauge("lb_flow_table_entries", "Entries in the flow table.");
@@ -67,6 +68,7 @@ public sealed partial class DataplaneMetrics
                     _backendPackets.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.Packets);
                     _backendBytes.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.Bytes);
                     _backendNewFlows.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.NewFlows);
+                    _backendActiveFlows.WithLabels(vip.Vip, backend.Address).Set(backend.ActiveFlows);
                 }
             }
             foreach (var gone in _vipSeries.Except(vipSeries))
@@ -80,6 +82,7 @@ public sealed partial class DataplaneMetrics
                 _backendPackets.RemoveLabelled(vip, backend);
                 _backendBytes.RemoveLabelled(vip, backend);
                 _backendNewFlows.RemoveLabelled(vip, backend);
+                _backendActiveFlows.RemoveLabelled(vip, backend);
             }
             (_vipSeries, _backendSeries) = (vipSeries, backendSeries);
             foreach (var reason in stats.Reasons)

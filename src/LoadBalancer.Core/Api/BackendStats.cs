@@ -4,4 +4,5 @@ namespace LoadBalancer.Core.Api;
 /// <param name="Address">The backend.</param>
 /// <param name="Drained">Whether it takes no new flows.</param>
 /// <param name="Traffic">Its packets, bytes and new flows.</param>
-public sealed record BackendStats(string Address, bool Drained, Traffic Traffic);
+/// <param name="ActiveFlows">Flows placed on it and not closed by the client, as the data plane counts them.</param>
+public sealed record BackendStats(string Address, bool Drained, Traffic Traffic, long ActiveFlows);

@@ -115,9 +115,18 @@ public static class ConfigValidator
             {
                 errors.Add(new($"{path}.protocol", $"'{vip.Protocol}' is not tcp or udp"));
             }
+            Scheduler? scheduler = Schedulers.TryParse(vip.Scheduler, out var parsed) ? parsed : null;
+            if (scheduler is null)
+            {
+                errors.Add(new($"{path}.scheduler", Schedulers.Unknown(vip.Scheduler)));
+            }
             var backends = ValidateBackends(vip.Backends, path, errors);
             backendCount += backends.Count;
-            if (address is null || protocol is null || vip.Port is < 0 or > 65535)
+            if (scheduler is { } listed && !Schedulers.UsesRing(listed) && node is not null && backends.Count > node.RingSize - 1)
+            {
+                errors.Add(new($"{path}.backends", $"{backends.Count} backends exceed node.ring_size - 1 ({node.RingSize - 1}), the most a {Schedulers.Name(listed)} list holds"));
+            }
+            if (address is null || protocol is null || scheduler is null || vip.Port is < 0 or > 65535)
             {
                 continue;
             }
@@ -130,7 +139,7 @@ public static class ConfigValidator
             seen.Add(key, i);
             if (errors.Count == start)
             {
-                specs.Add(new VipSpec(key, backends));
+                specs.Add(new VipSpec(key, backends, scheduler.Value));
             }
         }
         if (node is not null)

@@ -12,6 +12,9 @@ public sealed class VipConfig
     /// <summary><c>tcp</c> or <c>udp</c>. <remarks>Default tcp.</remarks></summary>
     public string Protocol { get; set; } = "tcp";
 
+    /// <summary>How new flows are placed: <c>maglev</c>, <c>maglev-src</c>, <c>rr</c>, <c>wrr</c>, <c>lc</c> or <c>wlc</c> (see <see cref="Model.Schedulers"/>). <remarks>Default maglev.</remarks></summary>
+    public string Scheduler { get; set; } = "maglev";
+
     /// <summary>Where the VIP's flows go.</summary>
     public List<BackendConfig> Backends { get; set; } = [];
 }

@@ -86,8 +86,8 @@ public static class YamlConfigReader
             var keyPath = path.Length == 0 ? key : $"{path}.{key}";
             if (!properties.TryGetValue(key, out var property))
             {
-                var near = properties.Keys.MinBy(k => Distance(k, key));
-                var hint = near is not null && Distance(near, key) <= 2 ? $"; did you mean '{near}'?" : $"; known keys: {string.Join(", ", properties.Keys)}";
+                var near = properties.Keys.MinBy(k => Model.NearestName.Distance(k, key));
+                var hint = near is not null && Model.NearestName.Distance(near, key) <= 2 ? $"; did you mean '{near}'?" : $"; known keys: {string.Join(", ", properties.Keys)}";
                 errors.Add(new(keyPath, $"unknown key ({Where(keyNode)}){hint}"));
                 continue;
             }
@@ -198,20 +198,4 @@ public static class YamlConfigReader
     private static string Where(YamlNode node) => $"line {node.Start.Line}";
 
     private static string PathOrRoot(string path) => path.Length == 0 ? "(document)" : path;
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-            previous = current;
-        }
-        return previous[b.Length];
-    }
 }

@@ -8,7 +8,8 @@ namespace LoadBalancer.Core.Hashing;
 /// <summary>
 /// The data plane's flow hash (bpf/include/lb_hash.h, <c>hash_flow</c>), bit for bit: Murmur3
 /// (x86, 32-bit) rounds over the 5-tuple's words as the BPF target loads them (little-endian
-/// reads of network-order bytes). It picks the Maglev slot and the outer source bits, so
+/// reads of network-order bytes). It picks the Maglev slot and the outer source bits (maglev-src
+/// picks its slot with <see cref="Source(IPAddress, uint)"/> instead), so
 /// <c>lbctl explain</c> and the packet fixtures compute what the kernel computes.
 /// </summary>
 public static class FlowHash
@@ -39,6 +40,29 @@ public static class FlowHash
 
     /// <summary>The ring slot the hash of <paramref name="flow"/> selects in a ring of <paramref name="ringSize"/> slots.</summary>
     public static uint Slot(in FlowTuple flow, uint seed, uint ringSize) => Compute(flow, seed) % ringSize;
+
+    /// <summary>
+    /// The hash maglev-src indexes its ring with: the client (source) address of
+    /// <paramref name="flow"/> alone, so every flow of one client, whatever its ports, destination
+    /// and protocol, gets one slot. See <see cref="Source(IPAddress, uint)"/>.
+    /// </summary>
+    public static uint Source(in FlowTuple flow, uint seed) => Source(flow.Source, seed);
+
+    /// <summary>
+    /// The hash of client address <paramref name="client"/> under <paramref name="seed"/>; the data
+    /// plane computes the same in C. Words are the address bytes read little-endian, as
+    /// <see cref="Compute"/> reads them; <c>round</c> and <c>final</c> are Murmur3's:
+    /// IPv4: <c>h = seed; h = round(h, src[0]); return final(h, 4);</c>
+    /// IPv6: <c>h = seed; for i in 0..3: h = round(h, src[i]); return final(h, 16);</c>
+    /// That is Murmur3 (x86, 32-bit) of the address's 4 or 16 network-order bytes.
+    /// </summary>
+    public static uint Source(IPAddress client, uint seed)
+        => client.AddressFamily == AddressFamily.InterNetworkV6
+            ? Final(RoundAddress(seed, client, 4), 16)
+            : Final(RoundAddress(seed, client, 1), 4);
+
+    /// <summary>The ring slot maglev-src selects for <paramref name="flow"/> in a ring of <paramref name="ringSize"/> slots.</summary>
+    public static uint SourceSlot(in FlowTuple flow, uint seed, uint ringSize) => Source(flow, seed) % ringSize;
 
     private static uint RoundAddress(uint h, IPAddress address, int words)
     {

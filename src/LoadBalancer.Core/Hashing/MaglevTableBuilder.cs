@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using LoadBalancer.Core.Scheduling;
 
 namespace LoadBalancer.Core.Hashing;
 
@@ -21,7 +22,7 @@ public static class MaglevTableBuilder
 
     /// <summary>Builds the table of <paramref name="size"/> slots (a prime) for <paramref name="backends"/>.</summary>
     /// <returns>Backend id per slot; all zero if no backend has weight.</returns>
-    public static uint[] Build(IReadOnlyList<MaglevBackend> backends, uint size)
+    public static uint[] Build(IReadOnlyList<ScheduleMember> backends, uint size)
     {
         var table = new uint[size];
         Fill(backends, table);
@@ -29,7 +30,7 @@ public static class MaglevTableBuilder
     }
 
     /// <summary>Fills <paramref name="table"/>, whose length (a prime) is the ring size.</summary>
-    public static void Fill(IReadOnlyList<MaglevBackend> backends, Span<uint> table)
+    public static void Fill(IReadOnlyList<ScheduleMember> backends, Span<uint> table)
     {
         var size = (uint)table.Length;
         if (size < 3)
@@ -37,7 +38,7 @@ public static class MaglevTableBuilder
             throw new ArgumentException("a Maglev table needs at least 3 slots", nameof(table));
         }
         table.Clear();
-        var live = backends.Where(b => b.Weight > 0).OrderBy(b => b.Key, KeyComparer.Instance).ToArray();
+        var live = backends.Where(b => b.Weight > 0).OrderBy(b => b.Key, ScheduleMember.KeyOrder).ToArray();
         if (live.Length == 0)
         {
             return;
@@ -89,12 +90,5 @@ public static class MaglevTableBuilder
                 }
             }
         }
-    }
-
-    private sealed class KeyComparer : IComparer<ReadOnlyMemory<byte>>
-    {
-        public static readonly KeyComparer Instance = new();
-
-        public int Compare(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceCompareTo(y.Span);
     }
 }

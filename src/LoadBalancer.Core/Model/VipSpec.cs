@@ -1,4 +1,7 @@
 namespace LoadBalancer.Core.Model;
 
 /// <summary>A validated VIP and its backends.</summary>
-public sealed record VipSpec(VipKey Key, IReadOnlyList<BackendSpec> Backends);
+/// <param name="Key">Address, port and protocol.</param>
+/// <param name="Backends">Where its flows go.</param>
+/// <param name="Scheduler">How new flows are placed on <paramref name="Backends"/>.</param>
+public sealed record VipSpec(VipKey Key, IReadOnlyList<BackendSpec> Backends, Scheduler Scheduler = Scheduler.Maglev);

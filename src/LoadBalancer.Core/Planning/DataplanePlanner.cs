@@ -1,5 +1,6 @@
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Scheduling;
 
 namespace LoadBalancer.Core.Planning;
 
@@ -79,21 +80,33 @@ public sealed class DataplanePlanner
         var vips = new Dictionary<VipKey, uint>();
         var backends = new Dictionary<uint, BackendRef>();
         var rings = new Dictionary<uint, uint[]>();
+        var schedulers = new Dictionary<uint, Scheduler>();
+        var lists = new Dictionary<uint, uint[]>();
+        var weights = new Dictionary<uint, ushort>();
         foreach (var vip in spec.Vips)
         {
             var vipId = vipIds.Acquire(vip.Key, now);
             vips.Add(vip.Key, vipId);
-            var members = new List<MaglevBackend>(vip.Backends.Count);
+            schedulers.Add(vipId, vip.Scheduler);
+            var members = new List<ScheduleMember>(vip.Backends.Count);
             foreach (var backend in vip.Backends)
             {
                 var reference = new BackendRef(vip.Key, backend.Address);
                 var id = backendIds.Acquire(reference, now);
                 backends.Add(id, reference);
-                members.Add(new MaglevBackend(backend.Address.GetAddressBytes(), id, backend.EffectiveWeight));
+                weights.Add(id, backend.EffectiveWeight);
+                members.Add(new ScheduleMember(backend.Address.GetAddressBytes(), id, backend.EffectiveWeight));
             }
-            rings.Add(vipId, MaglevTableBuilder.Build(members, _node.RingSize));
+            if (Schedulers.UsesRing(vip.Scheduler))
+            {
+                rings.Add(vipId, MaglevTableBuilder.Build(members, _node.RingSize));
+            }
+            else
+            {
+                lists.Add(vipId, BackendLists.Build(vip.Scheduler, members, _node.RingSize));
+            }
         }
-        return new DataplanePlan(vips, backends, rings);
+        return new DataplanePlan(vips, backends, rings) { Schedulers = schedulers, Lists = lists, Weights = weights };
     }
 
     private List<string> ChangedLoadTimeSettings(NodeSpec node)

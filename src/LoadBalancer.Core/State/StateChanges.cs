@@ -92,6 +92,27 @@ public static class StateChanges
     public static StateOverlay SetDrained(BalancerConfig file, StateOverlay overlay, VipKey key, string address, bool drained)
         => SetBackend(file, overlay, key, address, b => b.Drained = drained, s => s with { Drained = drained });
 
+    /// <summary>
+    /// Sets the scheduler of VIP <paramref name="key"/> to <paramref name="scheduler"/>, a
+    /// <see cref="Schedulers"/> name in any letter case (stored as the canonical name); null puts it
+    /// back: as in the file for a file VIP, the default (<c>maglev</c>) for a run-time VIP.
+    /// </summary>
+    /// <exception cref="StateChangeException"><see cref="StateChangeError.Invalid"/> if the name is no
+    /// scheduler (the message lists the names); <see cref="StateChangeError.NotFound"/> if there is no such VIP.</exception>
+    public static StateOverlay SetScheduler(BalancerConfig file, StateOverlay overlay, VipKey key, string? scheduler)
+    {
+        string? name = null;
+        if (scheduler is not null)
+        {
+            name = Schedulers.TryParse(scheduler, out var parsed)
+                ? Schedulers.Name(parsed)
+                : throw new StateChangeException(StateChangeError.Invalid, Schedulers.Unknown(scheduler));
+        }
+        return Edit(file, overlay, key,
+            vip => vip.Scheduler = name ?? Schedulers.Name(Scheduler.Maglev),
+            changes => changes.Scheduler = name);
+    }
+
     private static StateOverlay SetBackend(BalancerConfig file, StateOverlay overlay, VipKey key, string address, Action<BackendConfig> set, Func<BackendSettings, BackendSettings> setting)
     {
         address = RequireBackend(file, overlay, key, address);

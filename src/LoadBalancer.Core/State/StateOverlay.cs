@@ -6,8 +6,9 @@ namespace LoadBalancer.Core.State;
 /// <summary>
 /// The changes made at run time (with lbctl) on top of the configuration file, kept apart from it
 /// so a reload of the file keeps them: VIPs added or removed, backends added to or removed from
-/// a file VIP, and per-backend weight and drain settings. <see cref="ApplyTo"/> gives the
-/// effective configuration. Plain data: the daemon persists it as JSON (write, then rename).
+/// a file VIP, per-backend weight and drain settings, and a file VIP's scheduler.
+/// <see cref="ApplyTo"/> gives the effective configuration. Plain data: the daemon persists it as
+/// JSON (write, then rename).
 /// </summary>
 public sealed class StateOverlay
 {
@@ -17,7 +18,7 @@ public sealed class StateOverlay
     /// <summary>File VIPs removed at run time, as VIP keys (<c>10.0.0.1:80/tcp</c>).</summary>
     public List<string> RemovedVips { get; set; } = [];
 
-    /// <summary>Per file VIP (key text): backends added, removed and re-set at run time.</summary>
+    /// <summary>Per file VIP (key text): backends added, removed and re-set at run time, and its scheduler.</summary>
     public Dictionary<string, VipOverlay> Vips { get; set; } = [];
 
     /// <summary>The effective configuration: <paramref name="file"/> with these changes.</summary>
@@ -75,6 +76,7 @@ public sealed class StateOverlay
         Address = vip.Address,
         Port = vip.Port,
         Protocol = vip.Protocol,
+        Scheduler = vip.Scheduler,
         Backends = [.. vip.Backends.Select(Clone)],
     };
 

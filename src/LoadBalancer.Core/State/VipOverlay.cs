@@ -15,14 +15,18 @@ public sealed class VipOverlay
     /// <summary>Weight and drain set at run time on file backends, by address.</summary>
     public Dictionary<string, BackendSettings> Backends { get; set; } = [];
 
+    /// <summary>Scheduler set at run time (a <see cref="Schedulers"/> name); null = as in the file.</summary>
+    public string? Scheduler { get; set; }
+
     /// <summary>Whether nothing is left to change.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsEmpty => AddedBackends.Count == 0 && RemovedBackends.Count == 0 && Backends.Count == 0;
+    public bool IsEmpty => AddedBackends.Count == 0 && RemovedBackends.Count == 0 && Backends.Count == 0 && Scheduler is null;
 
     /// <summary>The file VIP <paramref name="vip"/> with these changes.</summary>
     public VipConfig ApplyTo(VipConfig vip)
     {
         var result = StateOverlay.Clone(vip);
+        result.Scheduler = Scheduler ?? result.Scheduler;
         var removed = RemovedBackends.Select(Normal).ToHashSet();
         var added = AddedBackends.Select(b => Normal(b.Address)).ToHashSet();
         result.Backends.RemoveAll(b => removed.Contains(Normal(b.Address)) || added.Contains(Normal(b.Address)));
@@ -44,7 +48,7 @@ public sealed class VipOverlay
         return result;
     }
 
-    /// <summary>A copy with every backend address in canonical text (see <see cref="StateOverlay.Canonical"/>).</summary>
+    /// <summary>A copy with every backend address and the scheduler name in canonical text (see <see cref="StateOverlay.Canonical"/>).</summary>
     public VipOverlay Canonical()
     {
         var settings = new Dictionary<string, BackendSettings>();
@@ -57,6 +61,7 @@ public sealed class VipOverlay
             AddedBackends = [.. AddedBackends.Select(StateOverlay.Clone)],
             RemovedBackends = [.. RemovedBackends.Select(Normal).Distinct()],
             Backends = settings,
+            Scheduler = Scheduler is not null && Schedulers.TryParse(Scheduler, out var scheduler) ? Schedulers.Name(scheduler) : Scheduler,
         };
     }
 
@@ -66,6 +71,7 @@ public sealed class VipOverlay
         AddedBackends = [.. AddedBackends.Select(StateOverlay.Clone)],
         RemovedBackends = [.. RemovedBackends],
         Backends = Backends.ToDictionary(b => b.Key, b => b.Value with { }),
+        Scheduler = Scheduler,
     };
 
     /// <summary>An address in canonical text, so <c>fd00::0:1</c> and <c>fd00::1</c> are one backend.</summary>

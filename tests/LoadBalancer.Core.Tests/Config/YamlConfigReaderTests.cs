@@ -30,6 +30,7 @@ public sealed class YamlConfigReaderTests
           - address: 192.0.2.10
             port: 443
             protocol: tcp
+            scheduler: wrr
             backends:
               - address: 10.1.0.1
                 weight: 3
@@ -40,6 +41,7 @@ public sealed class YamlConfigReaderTests
           - address: 2001:db8::53
             port: 0
             protocol: udp
+            scheduler: Maglev-Src
             backends:
               - address: 10.2.0.1
         """;
@@ -67,12 +69,12 @@ public sealed class YamlConfigReaderTests
 
         Assert.Equal(2, config.Vips.Count);
         var web = config.Vips[0];
-        Assert.Equal(("192.0.2.10", 443L, "tcp"), (web.Address, web.Port, web.Protocol));
+        Assert.Equal(("192.0.2.10", 443L, "tcp", "wrr"), (web.Address, web.Port, web.Protocol, web.Scheduler));
         Assert.Equal(2, web.Backends.Count);
         Assert.Equal(("10.1.0.1", 3L, false), (web.Backends[0].Address, web.Backends[0].Weight, web.Backends[0].Drained));
         Assert.Equal(("fd00::2", 0L, true), (web.Backends[1].Address, web.Backends[1].Weight, web.Backends[1].Drained));
         var dns = config.Vips[1];
-        Assert.Equal(("2001:db8::53", 0L, "udp"), (dns.Address, dns.Port, dns.Protocol));
+        Assert.Equal(("2001:db8::53", 0L, "udp", "Maglev-Src"), (dns.Address, dns.Port, dns.Protocol, dns.Scheduler));
         var backend = Assert.Single(dns.Backends);
         Assert.Equal(("10.2.0.1", 1L, false), (backend.Address, backend.Weight, backend.Drained));
     }
@@ -105,6 +107,7 @@ public sealed class YamlConfigReaderTests
             [new BackendSpec(IPAddress.Parse("10.1.0.1"), 3, false), new BackendSpec(IPAddress.Parse("fd00::2"), 0, true)],
             spec.Vips[0].Backends);
         Assert.Equal([new BackendSpec(IPAddress.Parse("10.2.0.1"), 1)], spec.Vips[1].Backends);
+        Assert.Equal([Scheduler.Wrr, Scheduler.MaglevSrc], spec.Vips.Select(v => v.Scheduler));
     }
 
     [Theory]

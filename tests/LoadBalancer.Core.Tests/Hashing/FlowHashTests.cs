@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
+using LoadBalancer.Core.Scheduling;
 using Xunit;
 
 namespace LoadBalancer.Core.Tests.Hashing;
@@ -86,6 +87,82 @@ public sealed class FlowHashTests
             Assert.Equal(MurmurHash3.Hash32(WireBytes(flow), seed) % ringSize, slot);
             Assert.InRange(slot, 0u, ringSize - 1);
         }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(16)]
+    public void Source_RandomClients_EqualsMurmur3OverAddressBytes(int addressBytes)
+    {
+        var random = new Random(addressBytes);
+        for (var i = 0; i < Samples; i++)
+        {
+            var flow = RandomFlow(random, addressBytes);
+            var seed = RandomSeed(random, i);
+
+            var expected = MurmurHash3.Hash32(flow.Source.GetAddressBytes(), seed);
+
+            Assert.Equal(expected, FlowHash.Source(flow.Source, seed));
+            Assert.Equal(expected, FlowHash.Source(flow, seed));
+        }
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("255.255.255.255")]
+    [InlineData("::")]
+    [InlineData("2001:db8::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    public void Source_EdgeClient_EqualsMurmur3OverAddressBytes(string client)
+    {
+        var address = IPAddress.Parse(client);
+        foreach (var seed in new uint[] { 0, 1, 0x9747B28C, uint.MaxValue })
+        {
+            Assert.Equal(MurmurHash3.Hash32(address.GetAddressBytes(), seed), FlowHash.Source(address, seed));
+        }
+    }
+
+    [Theory]
+    [InlineData("198.51.100.7", "192.0.2.10")]
+    [InlineData("2001:db8::7", "fd00::80")]
+    public void SourceSlot_EveryPortOfOneClient_OneSlotAndOneBackend(string client, string vip)
+    {
+        // maglev-src: a client's flows all land on one ring slot, whatever the ports, VIP and protocol,
+        // while the 5-tuple hash of the same flows spreads them over the backends.
+        var ring = MaglevTableBuilder.Build([.. Enumerable.Range(1, 5).Select(i => new ScheduleMember(new byte[] { 10, 0, 0, (byte)i }, (uint)i, 1))], 65537);
+        var random = new Random(1);
+        var slots = new HashSet<uint>();
+        var backendsByTuple = new HashSet<uint>();
+        for (var port = 0; port <= ushort.MaxValue; port++)
+        {
+            var flow = new FlowTuple(IPAddress.Parse(client), (ushort)port, IPAddress.Parse(vip), (ushort)random.Next(0, 65536), port % 2 == 0 ? L4Protocol.Tcp : L4Protocol.Udp);
+            slots.Add(FlowHash.SourceSlot(flow, 77, 65537));
+            backendsByTuple.Add(ring[FlowHash.Slot(flow, 77, 65537)]);
+        }
+
+        var slot = Assert.Single(slots);
+        Assert.Equal(FlowHash.Source(IPAddress.Parse(client), 77) % 65537, slot);
+        Assert.Equal(5, backendsByTuple.Count);
+    }
+
+    [Fact]
+    public void SourceSlot_ManyClients_SpreadOverWeightedRingByWeight()
+    {
+        // Balance across clients: 60000 random clients over a 3:2:1 ring take shares within 1.5 points of 50/33/17.
+        var ring = MaglevTableBuilder.Build([new ScheduleMember(new byte[] { 10, 0, 0, 1 }, 1, 3), new ScheduleMember(new byte[] { 10, 0, 0, 2 }, 2, 2), new ScheduleMember(new byte[] { 10, 0, 0, 3 }, 3, 1)], 65537);
+        var random = new Random(9);
+        var counts = new int[4];
+        const int clients = 60000;
+        for (var i = 0; i < clients; i++)
+        {
+            var flow = RandomFlow(random, addressBytes: i % 2 == 0 ? 4 : 16);
+            counts[ring[FlowHash.SourceSlot(flow, 0, 65537)]]++;
+        }
+
+        Assert.Equal(0, counts[0]);
+        Assert.InRange(counts[1] / (double)clients, 0.5 - 0.015, 0.5 + 0.015);
+        Assert.InRange(counts[2] / (double)clients, (2 / 6.0) - 0.015, (2 / 6.0) + 0.015);
+        Assert.InRange(counts[3] / (double)clients, (1 / 6.0) - 0.015, (1 / 6.0) + 0.015);
     }
 
     /// <summary>The byte string the data plane hashes: [src][dst][sport BE][dport BE][proto, 0, 0, 0].</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Scheduling;
 using Xunit;
 
 namespace LoadBalancer.Core.Tests.Hashing;
@@ -65,6 +66,18 @@ public sealed class MaglevTableBuilderTests
             Assert.True(Math.Abs(actual - expected) <= 0.02 * expected,
                 $"backend {backend.Id} (weight {backend.Weight}) has {actual} slots, expected {expected:F1} ± 2%");
         }
+    }
+
+    [Fact]
+    public void Build_Weights321_SharesWithinHalfAPointOf50_33_17()
+    {
+        var backends = new[] { Backend(1, 3), Backend(2, 2), Backend(3, 1) };
+
+        var counts = Counts(MaglevTableBuilder.Build(backends, RingSize));
+
+        Assert.InRange(counts[1] / (double)RingSize, 0.5 - 0.005, 0.5 + 0.005);
+        Assert.InRange(counts[2] / (double)RingSize, (2 / 6.0) - 0.005, (2 / 6.0) + 0.005);
+        Assert.InRange(counts[3] / (double)RingSize, (1 / 6.0) - 0.005, (1 / 6.0) + 0.005);
     }
 
     [Theory]
@@ -212,7 +225,7 @@ public sealed class MaglevTableBuilderTests
     [Fact]
     public void Build_DuplicateIds_ThrowsArgumentException()
     {
-        MaglevBackend[] backends = [Backend(1), Backend(2), new MaglevBackend(Key(3), 2, 1)];
+        ScheduleMember[] backends = [Backend(1), Backend(2), new ScheduleMember(Key(3), 2, 1)];
 
         Assert.Throws<ArgumentException>(() => MaglevTableBuilder.Build(backends, RingSize));
     }
@@ -220,7 +233,7 @@ public sealed class MaglevTableBuilderTests
     [Fact]
     public void Build_IdZero_ThrowsArgumentException()
     {
-        MaglevBackend[] backends = [Backend(1), new MaglevBackend(Key(2), 0, 1)];
+        ScheduleMember[] backends = [Backend(1), new ScheduleMember(Key(2), 0, 1)];
 
         Assert.Throws<ArgumentException>(() => MaglevTableBuilder.Build(backends, RingSize));
     }
@@ -235,11 +248,11 @@ public sealed class MaglevTableBuilderTests
     }
 
     /// <summary>Backend <paramref name="index"/>: key 10.0.x.y from the index, id = index.</summary>
-    private static MaglevBackend Backend(int index, uint weight = 1) => new(Key(index), (uint)index, weight);
+    private static ScheduleMember Backend(int index, uint weight = 1) => new(Key(index), (uint)index, weight);
 
     private static byte[] Key(int index) => [10, 0, (byte)(index >> 8), (byte)index];
 
-    private static List<MaglevBackend> Backends(int count) => Enumerable.Range(1, count).Select(i => Backend(i)).ToList();
+    private static List<ScheduleMember> Backends(int count) => Enumerable.Range(1, count).Select(i => Backend(i)).ToList();
 
     private static uint[] MixedWeights(int count, int seed)
     {

@@ -3,6 +3,7 @@ using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Hashing;
 using LoadBalancer.Core.Model;
 using LoadBalancer.Core.Planning;
+using LoadBalancer.Core.Scheduling;
 using Xunit;
 
 namespace LoadBalancer.Core.Tests.Planning;
@@ -205,7 +206,7 @@ public sealed class DataplanePlannerTests
         foreach (var vip in spec.Vips)
         {
             var members = vip.Backends
-                .Select(b => new MaglevBackend(b.Address.GetAddressBytes(), IdOf(plan, new BackendRef(vip.Key, b.Address)), b.Weight))
+                .Select(b => new ScheduleMember(b.Address.GetAddressBytes(), IdOf(plan, new BackendRef(vip.Key, b.Address)), b.Weight))
                 .ToList();
             Assert.Equal(MaglevTableBuilder.Build(members, spec.Node.RingSize), plan.Rings[plan.Vips[vip.Key]]);
         }

@@ -38,6 +38,8 @@ public sealed class StateChangesTests
         ["SetDrainedFileVip"] = (f, o) => StateChanges.SetDrained(f, o, s_web, "10.1.0.2", true),
         ["SetDrainedAddedToFileVip"] = (f, o) => StateChanges.SetDrained(f, o, s_web, "10.1.0.3", true),
         ["SetDrainedRuntimeVip"] = (f, o) => StateChanges.SetDrained(f, o, s_app, "10.3.0.2", true),
+        ["SetSchedulerFileVip"] = (f, o) => StateChanges.SetScheduler(f, o, s_web, "wrr"),
+        ["SetSchedulerRuntimeVip"] = (f, o) => StateChanges.SetScheduler(f, o, s_app, "lc"),
     };
 
     [Fact]
@@ -434,6 +436,152 @@ public sealed class StateChangesTests
         var e = Assert.Throws<StateChangeException>(() => StateChanges.SetDrained(File(), overlay, s_web, "10.1.0.2", true));
 
         Assert.Equal(StateChangeError.NotFound, e.Error);
+    }
+
+    [Fact]
+    public void SetScheduler_FileVip_ChangesOnlyItsScheduler()
+    {
+        var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_web, "wrr");
+
+        AssertEffective(File(), overlay, ["192.0.2.1:80/tcp wrr 10.1.0.1 weight 1", "192.0.2.1:80/tcp wrr 10.1.0.2 weight 1", .. s_dnsLines, .. s_v6Lines]);
+        Assert.Equal("wrr", Assert.Single(overlay.Vips).Value.Scheduler);
+    }
+
+    [Fact]
+    public void SetScheduler_NameInOtherCase_StoresTheName()
+    {
+        var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_v6, "MAGLEV-SRC");
+
+        Assert.Equal("maglev-src", overlay.Vips[s_v6.ToString()].Scheduler);
+    }
+
+    [Fact]
+    public void SetScheduler_FileVipSetToTheFilesScheduler_StillOverridesALaterFileChange()
+    {
+        // Like a weight set at run time: an explicit choice outlives reloads until reset.
+        var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_web, "maglev");
+
+        var reloaded = File();
+        reloaded.Vips[0].Scheduler = "rr";
+
+        AssertEffective(reloaded, overlay, [.. s_webLines, .. s_dnsLines, .. s_v6Lines]);
+    }
+
+    [Fact]
+    public void SetScheduler_NullOnFileVip_BackToTheFilesSchedulerLeavingNothingBehind()
+    {
+        var file = File();
+        file.Vips[1].Scheduler = "rr";
+        var overlay = StateChanges.SetScheduler(file, new StateOverlay(), s_dns, "wlc");
+        AssertEffective(file, overlay, [.. s_webLines, "192.0.2.53:53/udp wlc 10.2.0.1 weight 1", .. s_v6Lines]);
+
+        overlay = StateChanges.SetScheduler(file, overlay, s_dns, null);
+
+        AssertEffective(file, overlay, [.. s_webLines, "192.0.2.53:53/udp rr 10.2.0.1 weight 1", .. s_v6Lines]);
+        Assert.Empty(overlay.Vips);
+    }
+
+    [Fact]
+    public void SetScheduler_NullOnFileVipWithBackendChanges_KeepsTheBackendChanges()
+    {
+        var overlay = StateChanges.SetWeight(File(), new StateOverlay(), s_web, "10.1.0.1", 4);
+        overlay = StateChanges.SetScheduler(File(), overlay, s_web, "lc");
+
+        overlay = StateChanges.SetScheduler(File(), overlay, s_web, null);
+
+        AssertEffective(File(), overlay, ["192.0.2.1:80/tcp 10.1.0.1 weight 4", "192.0.2.1:80/tcp 10.1.0.2 weight 1", .. s_dnsLines, .. s_v6Lines]);
+        Assert.Null(overlay.Vips[s_web.ToString()].Scheduler);
+    }
+
+    [Fact]
+    public void SetScheduler_RuntimeVip_ChangesItAndNullMakesItMaglev()
+    {
+        var overlay = StateChanges.AddVip(File(), new StateOverlay(), App());
+
+        overlay = StateChanges.SetScheduler(File(), overlay, s_app, "rr");
+        AssertEffective(File(), overlay, [.. s_webLines, .. s_dnsLines, .. s_v6Lines, .. s_appLines.Select(l => l.Replace("/tcp ", "/tcp rr "))]);
+        Assert.Empty(overlay.Vips);
+
+        overlay = StateChanges.SetScheduler(File(), overlay, s_app, null);
+        AssertEffective(File(), overlay, [.. s_webLines, .. s_dnsLines, .. s_v6Lines, .. s_appLines]);
+    }
+
+    [Fact]
+    public void SetScheduler_ThenSetBackendsOnFileVip_RunTimeVipKeepsTheScheduler()
+    {
+        var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_web, "wlc");
+
+        overlay = StateChanges.SetBackends(File(), overlay, s_web, [TestConfigs.Backend("10.1.0.8", 2)]);
+
+        AssertEffective(File(), overlay, ["192.0.2.1:80/tcp wlc 10.1.0.8 weight 2", .. s_dnsLines, .. s_v6Lines]);
+    }
+
+    [Fact]
+    public void SetScheduler_KeptAcrossReloadThatChangesBackends()
+    {
+        var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_v6, "maglev-src");
+
+        var reloaded = File();
+        reloaded.Vips[2].Backends.Add(TestConfigs.Backend("fd00::3", 2));
+
+        AssertEffective(reloaded, overlay,
+        [
+            .. s_webLines,
+            .. s_dnsLines,
+            "[2001:db8::1]:443/tcp maglev-src fd00::1 weight 1",
+            "[2001:db8::1]:443/tcp maglev-src fd00::2 weight 1",
+            "[2001:db8::1]:443/tcp maglev-src fd00::3 weight 2",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("wrrr", "wrr")]
+    [InlineData("maglev_src", "maglev-src")]
+    public void SetScheduler_Misspelt_ThrowsInvalidWithSuggestionAndEveryName(string name, string suggestion)
+    {
+        var overlay = StateChanges.SetWeight(File(), new StateOverlay(), s_web, "10.1.0.1", 3);
+        var before = Json(overlay);
+
+        var e = Assert.Throws<StateChangeException>(() => StateChanges.SetScheduler(File(), overlay, s_web, name));
+
+        Assert.Equal(StateChangeError.Invalid, e.Error);
+        Assert.Contains($"did you mean '{suggestion}'?", e.Message);
+        Assert.All(Schedulers.Names, n => Assert.Contains(n, e.Message));
+        Assert.Equal(before, Json(overlay));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("round-robin")]
+    public void SetScheduler_NoScheduler_ThrowsInvalidListingEveryName(string name)
+    {
+        var e = Assert.Throws<StateChangeException>(() => StateChanges.SetScheduler(File(), new StateOverlay(), s_web, name));
+
+        Assert.Equal(StateChangeError.Invalid, e.Error);
+        Assert.Contains(string.Join(", ", Schedulers.Names), e.Message);
+    }
+
+    [Fact]
+    public void SetScheduler_MissingVip_ThrowsNotFound()
+    {
+        var overlay = StateChanges.RemoveVip(File(), new StateOverlay(), s_dns);
+
+        Assert.Equal(StateChangeError.NotFound, Assert.Throws<StateChangeException>(() => StateChanges.SetScheduler(File(), overlay, s_dns, "rr")).Error);
+        Assert.Equal(StateChangeError.NotFound, Assert.Throws<StateChangeException>(() => StateChanges.SetScheduler(File(), overlay, s_app, "rr")).Error);
+    }
+
+    [Fact]
+    public void SetScheduler_EveryName_ValidatesAsThatScheduler()
+    {
+        foreach (var scheduler in Schedulers.All)
+        {
+            var overlay = StateChanges.SetScheduler(File(), new StateOverlay(), s_v6, Schedulers.Name(scheduler));
+
+            var spec = ConfigValidator.Validate(overlay.ApplyTo(File()));
+
+            Assert.Equal(scheduler, spec.Vips.Single(v => v.Key == s_v6).Scheduler);
+            Assert.All(spec.Vips.Where(v => v.Key != s_v6), v => Assert.Equal(Scheduler.Maglev, v.Scheduler));
+        }
     }
 
     [Theory]

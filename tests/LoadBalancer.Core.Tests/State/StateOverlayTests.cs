@@ -240,6 +240,7 @@ public sealed class StateOverlayTests
         vip.RemovedBackends.Add("10.1.0.1");
         vip.Backends["10.1.0.2"] = new BackendSettings(Weight: 0);
         copy.Vips.Remove(s_web.ToString());
+        copy.Vips[s_v6.ToString()].Scheduler = "rr";
 
         Assert.Equal(before, JsonSerializer.Serialize(original));
     }
@@ -271,9 +272,100 @@ public sealed class StateOverlayTests
         AssertEffective(file, next,
             "192.0.2.1:80/tcp 10.1.0.1 weight 2 drained",
             "192.0.2.53:53/udp 10.2.0.9 weight 1",
-            "[2001:db8::1]:443/tcp fd00::1 weight 1 drained",
+            "[2001:db8::1]:443/tcp wlc fd00::1 weight 1 drained",
             "198.51.100.1:8080/tcp 10.3.0.1 weight 1",
             "198.51.100.1:8080/tcp 10.3.0.2 weight 1");
+    }
+
+    [Fact]
+    public void ApplyTo_VipOverlayScheduler_SetsOnlyThatVipsScheduler()
+    {
+        var file = File();
+        file.Vips[1].Scheduler = "rr";
+        var overlay = new StateOverlay { Vips = { [s_v6.ToString()] = new VipOverlay { Scheduler = "maglev-src" } } };
+
+        AssertEffective(file, overlay,
+            "192.0.2.1:80/tcp 10.1.0.1 weight 1",
+            "192.0.2.1:80/tcp 10.1.0.2 weight 1",
+            "192.0.2.53:53/udp rr 10.2.0.1 weight 1",
+            "[2001:db8::1]:443/tcp maglev-src fd00::1 weight 1",
+            "[2001:db8::1]:443/tcp maglev-src fd00::2 weight 1");
+        Assert.Equal("maglev", file.Vips[2].Scheduler);
+    }
+
+    [Fact]
+    public void ApplyTo_VipOverlaySchedulerUnset_KeepsFileScheduler()
+    {
+        var file = File();
+        file.Vips[0].Scheduler = "wrr";
+        var overlay = new StateOverlay { Vips = { [s_web.ToString()] = new VipOverlay { RemovedBackends = ["10.1.0.2"] } } };
+
+        Assert.Equal(["192.0.2.1:80/tcp wrr 10.1.0.1 weight 1"], TestConfigs.Describe(overlay.ApplyTo(file)).Where(l => l.StartsWith("192.0.2.1:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void VipOverlay_SchedulerOnly_IsNotEmpty()
+    {
+        Assert.True(new VipOverlay().IsEmpty);
+        Assert.False(new VipOverlay { Scheduler = "rr" }.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("WRR", "wrr")]
+    [InlineData("Maglev-Src", "maglev-src")]
+    [InlineData("fifo", "fifo")]
+    public void Canonical_Scheduler_ComesOutAsItsName(string written, string canonical)
+    {
+        // A name that is no scheduler is kept as written, for validation to report.
+        var overlay = new StateOverlay { Vips = { [s_web.ToString()] = new VipOverlay { Scheduler = written } } };
+
+        var result = overlay.Canonical();
+
+        Assert.Equal(canonical, result.Vips[s_web.ToString()].Scheduler);
+        Assert.Equal(written, overlay.Vips[s_web.ToString()].Scheduler);
+    }
+
+    [Fact]
+    public void Json_SchedulerSetAtRunTime_PersistsOnFileAndRunTimeVips()
+    {
+        var file = File();
+        var app = TestConfigs.Vip("198.51.100.1", 8080, "tcp", "10.3.0.1");
+        var overlay = StateChanges.AddVip(file, new StateOverlay(), app);
+        overlay = StateChanges.SetScheduler(file, overlay, VipKey.Parse("198.51.100.1:8080/tcp"), "lc");
+        overlay = StateChanges.SetScheduler(file, overlay, s_dns, "maglev-src");
+
+        var text = JsonSerializer.Serialize(overlay.Canonical(), s_json);
+        var read = JsonSerializer.Deserialize<StateOverlay>(text, s_json)!.Canonical();
+
+        Assert.Contains("\"scheduler\": \"maglev-src\"", text);
+        Assert.Equal("maglev-src", read.Vips[s_dns.ToString()].Scheduler);
+        AssertEffective(file, read,
+            "192.0.2.1:80/tcp 10.1.0.1 weight 1",
+            "192.0.2.1:80/tcp 10.1.0.2 weight 1",
+            "192.0.2.53:53/udp maglev-src 10.2.0.1 weight 1",
+            "[2001:db8::1]:443/tcp fd00::1 weight 1",
+            "[2001:db8::1]:443/tcp fd00::2 weight 1",
+            "198.51.100.1:8080/tcp lc 10.3.0.1 weight 1");
+    }
+
+    [Fact]
+    public void Json_StateFileWithoutSchedulers_KeepsFileSchedulersAndDefaults()
+    {
+        // A state file written before schedulers existed: no "scheduler" anywhere.
+        const string text = """
+            {
+              "addedVips": [ { "address": "198.51.100.1", "port": 8080, "protocol": "tcp", "backends": [ { "address": "10.3.0.1", "weight": 1, "drained": false } ] } ],
+              "vips": { "192.0.2.1:80/tcp": { "removedBackends": [ "10.1.0.2" ] } }
+            }
+            """;
+        var file = File();
+        file.Vips[0].Scheduler = "wrr";
+
+        var read = JsonSerializer.Deserialize<StateOverlay>(text, s_json)!;
+
+        Assert.Null(read.Vips[s_web.ToString()].Scheduler);
+        Assert.Equal("maglev", read.AddedVips[0].Scheduler);
+        Assert.Contains("192.0.2.1:80/tcp wrr 10.1.0.1 weight 1", TestConfigs.Describe(read.ApplyTo(file)));
     }
 
     [Fact]
@@ -286,7 +378,8 @@ public sealed class StateOverlayTests
 
     /// <summary>
     /// Something of every kind, made with <see cref="StateChanges"/> as the daemon does: a run-time VIP, a removed
-    /// file VIP, a file VIP with a backend added, one removed, one re-weighted and one drained with its weight unset.
+    /// file VIP, a file VIP with a backend added, one removed, one re-weighted and one drained with its weight unset,
+    /// and a file VIP with its scheduler set.
     /// </summary>
     private static StateOverlay Busy(BalancerConfig file)
     {
@@ -296,6 +389,7 @@ public sealed class StateOverlayTests
         overlay = StateChanges.SetWeight(file, overlay, s_web, "10.1.0.1", 2);
         overlay = StateChanges.SetDrained(file, overlay, s_v6, "fd00::1", true);
         overlay = StateChanges.RemoveBackend(file, overlay, s_v6, "fd00::2");
+        overlay = StateChanges.SetScheduler(file, overlay, s_v6, "wlc");
         return StateChanges.RemoveBackend(file, overlay, s_web, "10.1.0.2");
     }
 

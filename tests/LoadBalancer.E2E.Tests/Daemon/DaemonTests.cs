@@ -71,6 +71,73 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SchedulerSetByLbctl_TakesEffect_IsExplained_Warned_AndSurvivesARestart()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be123)));
+        lbd.Start();
+
+        var (code, text) = Lbctl.Run(lbd, "vip", "set", Http4, "--scheduler", "rr");
+        Assert.True(code == 0, text);
+        Assert.Contains("warning: rr decides on this node's state", text);
+        // rr: each CPU's cursor walks the 3 backends in turn, so 30 connections split 10 each, give or take one per CPU
+        Assert.All((await Gets(30)).GroupBy(b => b).ToList(), g => Assert.InRange(g.Count(), 8, 12));
+        Assert.Contains("rr: list of 3, next position per CPU: cpu0 at", Lbctl.Ok(lbd, "explain", "10.210.0.100:40000", Http4));
+
+        var (badCode, badText) = Lbctl.Run(lbd, "vip", "set", Http4, "--scheduler", "wrrr");
+        Assert.Equal(2, badCode);
+        Assert.Contains("maglev-src", badText);
+        var (emptyCode, emptyText) = Lbctl.Run(lbd, "vip", "set", Http4);
+        Assert.Equal(2, emptyCode);
+        Assert.Contains("--backend, --scheduler or both", emptyText);
+
+        lbd.Stop();
+        lbd.Start();
+        var vip = JsonSerializer.Deserialize<List<VipInfo>>(Lbctl.Ok(lbd, "vip", "list", "--json"), JsonSerializerOptions.Web)!.Single();
+        Assert.Equal(("rr", true), (vip.Scheduler, vip.PerNode));
+        Assert.All(vip.Backends, b => Assert.Equal(1.0 / 3, b.Share!.Value, 6));
+
+        var (backCode, backText) = Lbctl.Run(lbd, "vip", "set", Http4, "--scheduler", "maglev");
+        Assert.True(backCode == 0, backText);
+        Assert.DoesNotContain("warning", backText);
+        Assert.Contains("maglev: ring slot", Lbctl.Ok(lbd, "explain", "10.210.0.100:40000", Http4));
+    }
+
+    [Fact]
+    public void TableChanges_UnderAUdpStream_LoseNoDatagram_AndMoveNoFlow()
+    {
+        using var lbd = new LbdProcess(Topology, Yaml((Udp4, s_be12)));
+        lbd.Start();
+        using var stream = new UdpStream(Client, Topology.Vip4, flows: 8, interval: TimeSpan.FromMilliseconds(5));
+        stream.Start();
+
+        // every change swaps a ring or list, or rewrites backends, while the datagrams flow
+        var changes = new[]
+        {
+            new[] { "backend", "add", Udp4, "10.210.0.13" },
+            ["backend", "weight", Udp4, "10.210.0.12", "5"],
+            ["vip", "set", Udp4, "--scheduler", "wrr"],
+            ["vip", "set", Udp4, "--scheduler", "lc"],
+            ["backend", "drain", Udp4, "10.210.0.11"],
+            ["vip", "set", Udp4, "--scheduler", "maglev-src"],
+            ["backend", "undrain", Udp4, "10.210.0.11"],
+            ["vip", "set", Udp4, "--scheduler", "maglev"],
+        };
+        foreach (var change in changes)
+        {
+            Thread.Sleep(150);
+            Lbctl.Ok(lbd, change);
+        }
+        Thread.Sleep(300);
+        var result = stream.Stop();
+
+        output.WriteLine($"UDP through {changes.Length} table changes: {result.Sent} datagrams sent over {result.Flows} flows, {result.Received} answered, {result.Sent - result.Received} lost");
+        Assert.True(result.Sent > 300, $"only {result.Sent} datagrams sent");
+        Assert.Equal(result.Sent, result.Received);
+        Assert.All(result.BackendsPerFlow, backends => Assert.Single(backends));
+        Assert.Equal(changes.Length + 1, Status(lbd).Generation);
+    }
+
+    [Fact]
     public async Task RestartWithoutLoss_GracefulAndKilled_NoDatagramLost_ConnectionKept_FlowsKeepTheirBackends()
     {
         using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be123), (Udp4, s_be123)));

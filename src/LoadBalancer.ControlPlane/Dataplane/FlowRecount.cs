@@ -1,0 +1,53 @@
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Bpf.Programs;
+
+namespace LoadBalancer.ControlPlane.Dataplane;
+
+/// <summary>
+/// Corrects lb_real_flows, the active-flow counts lc and wlc compare. The data plane counts a flow
+/// up when it places it and down on the client's first FIN or RST; flows that end otherwise (LRU
+/// eviction, idle timeout, a server-side close the balancer never sees, a UDP flow) would stay
+/// counted. A recount replaces each backend's count by the number of flow-table entries that are
+/// live (used within the idle timeout) and not closed.
+/// </summary>
+/// <remarks>
+/// Not atomic with the data plane: a flow placed or closed while the table is walked may be missed
+/// or counted twice until the next recount. The error is at most the flows that started or ended
+/// during the walk.
+/// </remarks>
+public static class FlowRecount
+{
+    /// <summary>Live, unclosed flow-table entries per backend id: one pass over lb_flows in batches.</summary>
+    public static Dictionary<uint, long> Count(BalancerObject balancer)
+    {
+        var config = balancer.Config;
+        var now = KernelClock.MonotonicCoarseNs;
+        var counts = new Dictionary<uint, long>();
+        balancer.Flows.Scan((key, flow) =>
+        {
+            if ((flow.Flags & LbFlowFlag.Closed) == 0 && FlowLiveness.IsLive(config, key.Proto, flow, now))
+            {
+                counts[flow.RealId] = counts.GetValueOrDefault(flow.RealId) + 1;
+            }
+        });
+        return counts;
+    }
+
+    /// <summary>Recounts and writes the count of every backend in <paramref name="backendIds"/> that differs; returns how many were corrected.</summary>
+    public static int Apply(BalancerObject balancer, IEnumerable<uint> backendIds)
+    {
+        var counts = Count(balancer);
+        var corrected = 0;
+        foreach (var id in backendIds)
+        {
+            var count = counts.GetValueOrDefault(id);
+            if (!balancer.RealFlows.TryLookup(id, out var current) || current != count)
+            {
+                balancer.RealFlows.Update(id, count);
+                corrected++;
+            }
+        }
+        return corrected;
+    }
+}
