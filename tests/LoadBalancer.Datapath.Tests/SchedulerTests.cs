@@ -26,6 +26,15 @@ public sealed class SchedulerTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
+    [Fact]
+    public void CoreSchedulers_AreTheAbisValues_OneForOne()
+    {
+        // the planner casts Scheduler to LbScheduler: same names, same values, none missing
+        Assert.Equal(
+            Enum.GetValues<LbScheduler>().Where(s => s != LbScheduler.Count).Select(s => (s.ToString(), (byte)s)),
+            Enum.GetValues<Scheduler>().Select(s => (s.ToString(), (byte)s)));
+    }
+
     [Theory]
     [InlineData("maglev")]
     [InlineData("maglev-src")]
