@@ -55,17 +55,17 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		return lb_exit(vip_unmatched(&pkt), bytes);
 
 	/* A live flow entry names its VIP and backend: no VIP lookup. A SYN
-	 * starts a new connection and follows the current ring even if an
-	 * older connection left an entry for the same 5-tuple. */
+	 * on an entry the client has not closed is a retransmit (or a reuse of
+	 * the 5-tuple the balancer never saw end) and stays: placing it again
+	 * would move a handshake under rr, wrr, lc and wlc. A SYN after the
+	 * client's FIN or RST starts a new connection, placed afresh. */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
 	now = bpf_ktime_get_coarse_ns();
-	if (!is_syn(&pkt)) {
-		flow = flow_lookup(&pkt.flow, now);
-		if (flow) {
-			real_id = flow->real_id;
-			vip_id = flow->vip_id;
-			real = real_get(real_id);
-		}
+	flow = flow_lookup(&pkt.flow, now);
+	if (flow && !(is_syn(&pkt) && (flow->flags & LB_FLOW_CLOSED))) {
+		real_id = flow->real_id;
+		vip_id = flow->vip_id;
+		real = real_get(real_id);
 	}
 	if (!real) {
 		vip = vip_lookup(&pkt.flow);

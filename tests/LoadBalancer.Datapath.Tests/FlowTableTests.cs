@@ -27,7 +27,7 @@ public sealed class FlowTableTests : IDisposable
     public void Dispose() => _world.Dispose();
 
     [Fact]
-    public void Ack_AfterRingChange_StaysOnPinnedBackend_WhileSynFollowsNewRing()
+    public void AckAndRetransmittedSyn_AfterRingChange_StayOnPinnedBackend_WhileSynAfterClientCloseFollowsNewRing()
     {
         var flows = Enumerable.Range(20000, 400).Select(p => Flow(s_tcp, (ushort)p)).ToList();
         var pinned = flows.ToDictionary(f => f, f => Send(f, Packet.TcpSyn));
@@ -38,6 +38,10 @@ public sealed class FlowTableTests : IDisposable
         Assert.InRange(moved.Count, 40, 160); // about 1/4 of 400 move to the new backend
 
         Assert.All(moved, f => Assert.Equal(pinned[f], Send(f, Packet.TcpAck)));
+        // a SYN on an entry the client has not closed is a retransmitted handshake: it stays
+        Assert.All(moved, f => Assert.Equal(pinned[f], Send(f, Packet.TcpSyn)));
+        // after the client's FIN (or RST) the 5-tuple's next SYN is a new connection: the new ring
+        Assert.All(moved, f => Assert.Equal(pinned[f], Send(f, Packet.TcpFin | Packet.TcpAck)));
         Assert.All(moved, f => Assert.Equal(_world.RingBackend(s_tcp, f), Send(f, Packet.TcpSyn)));
         Assert.All(moved, f => Assert.Equal(_world.RingBackend(s_tcp, f), Send(f, Packet.TcpAck)));
 

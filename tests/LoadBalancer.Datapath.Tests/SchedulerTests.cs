@@ -150,6 +150,31 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(LbFlowFlag.Closed, entry.Flags);
     }
 
+    [Theory]
+    [InlineData("rr")]
+    [InlineData("wrr")]
+    [InlineData("lc")]
+    [InlineData("wlc")]
+    [InlineData("maglev")]
+    public void RetransmittedSyn_KeepsItsBackend_AndIsCountedOnce_WhileSynAfterRstIsPlacedAgain(string scheduler)
+    {
+        _world.Apply(Config(scheduler, [1, 1, 1]));
+        SeedCounts(0, 0, 0);
+        var flows = Enumerable.Range(0, 6).Select(_ => Flow(s_client)).ToList();
+        var first = flows.Select(f => Send(f, Packet.TcpSyn)).ToList();
+
+        var again = flows.Select(f => Send(f, Packet.TcpSyn)).ToList();
+
+        Assert.Equal(first, again);
+        Assert.Equal(flows.Count, Counts().Sum());
+        Send(flows[0], Packet.TcpRst);
+        Assert.Equal(flows.Count - 1, Counts().Sum());
+        Send(flows[0], Packet.TcpSyn); // a new connection on the same 5-tuple: placed and counted anew
+        Assert.Equal(flows.Count, Counts().Sum());
+        Assert.True(_world.Balancer.Flows.TryLookup(flows[0].ToAbi(), out var entry));
+        Assert.Equal(default, entry.Flags);
+    }
+
     [Fact]
     public void Recount_ReplacesEachCount_ByTheLiveUnclosedFlows()
     {
@@ -191,6 +216,27 @@ public sealed class SchedulerTests : IDisposable
         var fresh = Enumerable.Range(0, 300).Select(c => Send(Flow(IPAddress.Parse($"198.51.{101 + c / 200}.{c % 200 + 1}")), Packet.TcpSyn)).ToList();
         Assert.All(fresh, b => Assert.Equal(IPAddress.Parse(s_backends[1]), b));
         Assert.All(pinned, p => Assert.Equal(p.Value, Send(p.Key, Packet.TcpAck)));
+    }
+
+    [Fact]
+    public void SchedulerChange_KeepsTheOldRingOrList_UntilTheNextApply_ForCpusThatReadTheOldEntry()
+    {
+        var vipId = _world.Synchronizer.Applied!.Vips[s_vip];
+        _world.Apply(Config("maglev", [1, 1, 1]));
+        Assert.NotNull(_world.Balancer.Rings.InnerId(vipId));
+        Assert.Null(_world.Balancer.Schedules.InnerId(vipId));
+
+        _world.Apply(Config("rr", [1, 1, 1]));
+        Assert.NotNull(_world.Balancer.Schedules.InnerId(vipId));
+        Assert.NotNull(_world.Balancer.Rings.InnerId(vipId)); // the ring a CPU may still be reading
+        _world.Apply(Config("rr", [1, 1, 1]));
+        Assert.Null(_world.Balancer.Rings.InnerId(vipId));
+
+        _world.Apply(Config("maglev-src", [1, 1, 1]));
+        Assert.NotNull(_world.Balancer.Schedules.InnerId(vipId));
+        _world.Apply(Config("maglev-src", [1, 2, 1]));
+        Assert.Null(_world.Balancer.Schedules.InnerId(vipId));
+        Assert.NotNull(_world.Balancer.Rings.InnerId(vipId));
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed unsafe class BalancerObject : IDisposable
             }
             if (value.AbiVersion != (uint)LbAbi.Version)
             {
-                throw new InvalidDataException($"the data plane pinned at {directory} speaks ABI version {value.AbiVersion}, this build {(uint)LbAbi.Version}");
+                throw new InvalidDataException($"the data plane pinned at {directory} speaks ABI version {value.AbiVersion}, this build {(uint)LbAbi.Version}; to replace it, run `lbd detach` (forwarding stops and the flow table is dropped), then start lbd");
             }
             return new BalancerObject(
                 value,

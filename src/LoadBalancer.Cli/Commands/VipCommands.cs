@@ -29,7 +29,13 @@ public static class VipCommands
             Description = $"how new flows are placed: {string.Join(", ", Schedulers.Names)} (see the README's scheduler table)",
             HelpName = "NAME",
         };
-        scheduler.AcceptOnlyFromAmong([.. Schedulers.Names]);
+        scheduler.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } name && !Schedulers.TryParse(name, out _))
+            {
+                result.AddError(Schedulers.Unknown(name));
+            }
+        });
 
         var add = new Command("add", "Create a VIP with its backends; kept across restarts.");
         add.Arguments.Add(key);

@@ -90,7 +90,7 @@ public static class ApiEndpoints
             {
                 var id = ids[new BackendRef(vip.Key, b.Address)];
                 double? share = draws is null ? null : draws.Length == 0 ? 0 : slots.GetValueOrDefault(id) / (double)draws.Length;
-                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, balancer.RealFlows.TryLookup(id, out var flows) ? flows : 0);
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, balancer.RealFlows.TryLookup(id, out var flows) ? Math.Max(0, flows) : 0);
             });
             return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config",
                 Schedulers.Name(vip.Scheduler), !Schedulers.KeepsBackendAcrossNodes(vip.Scheduler), [.. backends]);
@@ -193,7 +193,9 @@ public static class ApiEndpoints
             Address = key.Address.ToString(),
             Port = key.Port,
             Protocol = key.Protocol.ToString().ToLowerInvariant(),
-            Scheduler = request.Scheduler ?? Schedulers.Name(Scheduler.Maglev),
+            // canonical as the file would spell it; an unknown name is left for validation to report
+            Scheduler = request.Scheduler is null ? Schedulers.Name(Scheduler.Maglev)
+                : Schedulers.TryParse(request.Scheduler, out var scheduler) ? Schedulers.Name(scheduler) : request.Scheduler,
             Backends = ToConfig(request.Backends),
         };
     }

@@ -99,14 +99,8 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         {
             dataplane.Vips.Delete(key);
         }
-        foreach (var vipId in old.Rings.Keys.Where(id => !next.Rings.ContainsKey(id)))
-        {
-            dataplane.Rings.Clear(vipId);
-        }
-        foreach (var vipId in old.Lists.Keys.Where(id => !next.Lists.ContainsKey(id)))
-        {
-            dataplane.Schedules.Clear(vipId);
-        }
+        RemoveStale(dataplane.Rings, old.Rings, next.Rings, next.Lists);
+        RemoveStale(dataplane.Schedules, old.Lists, next.Lists, next.Rings);
         foreach (var id in old.Reals.Keys.Where(id => !next.Reals.ContainsKey(id)))
         {
             dataplane.Reals.Update(id, default);
@@ -124,6 +118,25 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
             {
                 dataplane.VipFilter.Update(i, wanted[i]);
             }
+        }
+    }
+
+    /// <summary>
+    /// Clears the entries of <paramref name="old"/> that <paramref name="next"/> no longer has, except where the VIP
+    /// just switched to the other kind (<paramref name="nextOther"/>): a CPU that read the VIP's entry just before
+    /// it flipped may still look there, so that ring or list stays until the next apply, which then finds it in
+    /// the state it carries over (content unknown) and clears it.
+    /// </summary>
+    private static void RemoveStale(MapOfMaps outer, Dictionary<uint, uint[]?> old, Dictionary<uint, uint[]?> next, Dictionary<uint, uint[]?> nextOther)
+    {
+        foreach (var vipId in old.Keys.Where(id => !next.ContainsKey(id)).ToList())
+        {
+            if (nextOther.ContainsKey(vipId) && old[vipId] is not null)
+            {
+                next[vipId] = null;
+                continue;
+            }
+            outer.Clear(vipId);
         }
     }
 

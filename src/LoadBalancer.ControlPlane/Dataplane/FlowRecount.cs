@@ -35,9 +35,11 @@ public static class FlowRecount
     }
 
     /// <summary>Recounts and writes the count of every backend in <paramref name="backendIds"/> that differs; returns how many were corrected.</summary>
-    public static int Apply(BalancerObject balancer, IEnumerable<uint> backendIds)
+    public static int Apply(BalancerObject balancer, IEnumerable<uint> backendIds) => Write(balancer, Count(balancer), backendIds);
+
+    /// <summary>Writes <paramref name="counts"/> (from <see cref="Count"/>) for every backend in <paramref name="backendIds"/> whose count differs; returns how many were corrected.</summary>
+    public static int Write(BalancerObject balancer, IReadOnlyDictionary<uint, long> counts, IEnumerable<uint> backendIds)
     {
-        var counts = Count(balancer);
         var corrected = 0;
         foreach (var id in backendIds)
         {

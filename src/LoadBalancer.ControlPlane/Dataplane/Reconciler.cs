@@ -158,11 +158,13 @@ public sealed partial class Reconciler : IDisposable
     /// <summary>Recounts the active flows of the backends in force (see <see cref="FlowRecount"/>); returns how many counts were corrected.</summary>
     public async Task<int> RecountFlowsAsync(CancellationToken cancellationToken)
     {
+        // the walk over the flow table needs no lock; only writing against the plan in force does
+        var counts = FlowRecount.Count(Host.Balancer);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var current = Current ?? throw new InvalidOperationException("the data plane is not started");
-            return FlowRecount.Apply(Host.Balancer, current.Plan.Backends.Keys);
+            return FlowRecount.Write(Host.Balancer, counts, current.Plan.Backends.Keys);
         }
         finally
         {

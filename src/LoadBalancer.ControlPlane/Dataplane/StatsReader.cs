@@ -25,7 +25,7 @@ public static class StatsReader
             var backends = backendsOf[vip.Key]
                 .OrderBy(b => b.Key)
                 .Select(b => new BackendStats(b.Value.Address.ToString(), drained[b.Value.Address], Traffic(balancer.RealStats.Lookup(b.Key)),
-                    balancer.RealFlows.TryLookup(b.Key, out var active) ? active : 0))
+                    balancer.RealFlows.TryLookup(b.Key, out var active) ? Math.Max(0, active) : 0))
                 .ToList();
             vips.Add(new VipStats(vip.Key.ToString(), Traffic(balancer.VipStats.Lookup(state.Plan.Vips[vip.Key])), backends));
         }
