@@ -16,6 +16,10 @@ public sealed class DataplanePlanner
     private IdAllocator<VipKey> _vipIds;
     private IdAllocator<BackendRef> _backendIds;
 
+    // Maglev rings of the plan in force by their input (members and weights): an unchanged VIP's ring
+    // is reused, not rebuilt (a few ms per ring at 65537 slots). Rings are never modified once built.
+    private Dictionary<string, uint[]> _rings = [];
+
     /// <summary>A planner for a node with these capacities and ring size.</summary>
     public DataplanePlanner(NodeSpec node)
     {
@@ -30,6 +34,7 @@ public sealed class DataplanePlanner
         _node = other._node;
         _vipIds = other._vipIds.Clone();
         _backendIds = other._backendIds.Clone();
+        _rings = other._rings;
     }
 
     /// <summary>An independent copy: plan on it, and keep it only once the plan is in force.</summary>
@@ -59,12 +64,13 @@ public sealed class DataplanePlanner
         }
         var vipIds = _vipIds.Clone();
         var backendIds = _backendIds.Clone();
-        var plan = Plan(spec, now, vipIds, backendIds);
-        (_vipIds, _backendIds) = (vipIds, backendIds);
+        var rings = new Dictionary<string, uint[]>();
+        var plan = Plan(spec, now, vipIds, backendIds, rings);
+        (_vipIds, _backendIds, _rings) = (vipIds, backendIds, rings);
         return plan;
     }
 
-    private DataplanePlan Plan(BalancerSpec spec, TimeSpan now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds)
+    private DataplanePlan Plan(BalancerSpec spec, TimeSpan now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds, Dictionary<string, uint[]> builtRings)
     {
         var wantedVips = spec.Vips.Select(v => v.Key).ToHashSet();
         var wantedBackends = spec.Vips.SelectMany(v => v.Backends.Select(b => new BackendRef(v.Key, b.Address))).ToHashSet();
@@ -99,7 +105,7 @@ public sealed class DataplanePlanner
             }
             if (Schedulers.UsesRing(vip.Scheduler))
             {
-                rings.Add(vipId, MaglevTableBuilder.Build(members, _node.RingSize));
+                rings.Add(vipId, Ring(members, builtRings));
             }
             else
             {
@@ -107,6 +113,21 @@ public sealed class DataplanePlanner
             }
         }
         return new DataplanePlan(vips, backends, rings) { Schedulers = schedulers, Lists = lists, Weights = weights };
+    }
+
+    /// <summary>The ring of <paramref name="members"/>: the one in force if they are unchanged, else built.</summary>
+    private uint[] Ring(List<ScheduleMember> members, Dictionary<string, uint[]> builtRings)
+    {
+        // the table depends only on the set of (key, id, weight): that set, in key order, is its name
+        var input = string.Join(';', members
+            .OrderBy(m => m.Key, ScheduleMember.KeyOrder)
+            .Select(m => $"{Convert.ToHexString(m.Key.Span)}/{m.Id}/{m.Weight}"));
+        if (!builtRings.TryGetValue(input, out var ring))
+        {
+            ring = _rings.TryGetValue(input, out var inForce) ? inForce : MaglevTableBuilder.Build(members, _node.RingSize);
+            builtRings.Add(input, ring);
+        }
+        return ring;
     }
 
     private List<string> ChangedLoadTimeSettings(NodeSpec node)

@@ -33,6 +33,30 @@ public sealed class DataplanePlannerTests
     }
 
     [Fact]
+    public void Plan_ReusesTheRingOfAVipWhoseBackendsAreUnchanged_AndBuildsAChangedOnesAnew()
+    {
+        var planner = Planner(out var config);
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1", "10.2.0.2")];
+        var before = planner.Plan(Validate(config), s_t0);
+
+        config.Vips = [Web("10.1.0.1", "10.1.0.2"), Dns("10.2.0.1", "10.2.0.2", "10.2.0.3")];
+        var spec = Validate(config);
+        var after = planner.Plan(spec, s_t0 + TimeSpan.FromSeconds(1));
+
+        Assert.Same(before.Rings[before.Vips[s_web]], after.Rings[after.Vips[s_web]]);
+        Assert.NotSame(before.Rings[before.Vips[s_dns]], after.Rings[after.Vips[s_dns]]);
+        // what is reused is exactly what a fresh planner builds for the same specification
+        var fresh = new DataplanePlanner(spec.Node).Plan(spec, s_t0);
+        Assert.Equal(fresh.Rings[fresh.Vips[s_web]], after.Rings[after.Vips[s_web]]);
+        Assert.Equal(fresh.Rings[fresh.Vips[s_dns]], after.Rings[after.Vips[s_dns]]);
+
+        config.Vips[0].Backends[0].Weight = 3;
+        var reweighted = planner.Plan(Validate(config), s_t0 + TimeSpan.FromSeconds(2));
+        Assert.NotSame(after.Rings[after.Vips[s_web]], reweighted.Rings[reweighted.Vips[s_web]]);
+        Assert.NotEqual(after.Rings[after.Vips[s_web]], reweighted.Rings[reweighted.Vips[s_web]]);
+    }
+
+    [Fact]
     public void Plan_UnrelatedVipRemoved_KeepsExistingIds()
     {
         var planner = Planner(out var config);
