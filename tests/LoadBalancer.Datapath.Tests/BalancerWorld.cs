@@ -35,7 +35,7 @@ public sealed class BalancerWorld : IDisposable
         {
             // One CPU for every run: per-CPU state (the next-hop cache) then behaves deterministically.
             _thread = new NetnsThread(_ns.Path, cpu: 0);
-            Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
+            Balancer = LoadConfigFactory.Load(Spec.Node);
             _planner = new DataplanePlanner(Spec.Node);
             Synchronizer = new DataplaneSynchronizer(Balancer);
             Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));

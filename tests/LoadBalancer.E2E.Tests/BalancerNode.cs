@@ -27,7 +27,7 @@ public sealed class BalancerNode : IDisposable
         _lbThread = new NetnsThread(topology.NamespacePath("lb"));
         try
         {
-            Balancer = BalancerObject.Load(LoadConfigFactory.Create(Spec.Node), LoadConfigFactory.Sizes(Spec.Node));
+            Balancer = LoadConfigFactory.Load(Spec.Node);
             _planner = new DataplanePlanner(Spec.Node);
             Synchronizer = new DataplaneSynchronizer(Balancer);
             Synchronizer.Apply(_planner.Plan(Spec, Monotonic.Now));

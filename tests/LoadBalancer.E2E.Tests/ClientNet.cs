@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LoadBalancer.Core.Model;
 using LoadBalancer.Testing;
 
 namespace LoadBalancer.E2E.Tests;
@@ -76,7 +77,7 @@ public sealed class ClientNet : IDisposable
     }
 
     public static Uri Url(IPAddress vip, string path = "/")
-        => new(vip.AddressFamily == AddressFamily.InterNetworkV6 ? $"http://[{vip}]:{Topology.HttpPort}{path}" : $"http://{vip}:{Topology.HttpPort}{path}");
+        => new($"http://{AddressText.Host(vip)}:{Topology.HttpPort}{path}");
 
     public void Dispose() => _thread.Dispose();
 }

@@ -358,7 +358,7 @@ public sealed partial class SchedulingTests(SchedulingFixture fixture, ITestOutp
                 }
                 using var cancel = new CancellationTokenSource(s_timeout);
                 await socket.ConnectAsync(vip.Address, vip.Port, cancel.Token);
-                var host = vip.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{vip.Address}]" : vip.Address.ToString();
+                var host = AddressText.Host(vip.Address);
                 return new HttpConnection(socket, host);
             }
             catch

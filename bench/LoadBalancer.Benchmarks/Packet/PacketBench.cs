@@ -29,7 +29,7 @@ public static class PacketBench
     {
         var spec = ConfigValidator.Validate(Config());
         using var baseline = BaselineObject.Load();
-        using var balancer = BalancerObject.Load(LoadConfigFactory.Create(spec.Node), LoadConfigFactory.Sizes(spec.Node));
+        using var balancer = LoadConfigFactory.Load(spec.Node);
         var synchronizer = new DataplaneSynchronizer(balancer);
         synchronizer.Apply(new DataplanePlanner(spec.Node).Plan(spec, Monotonic.Now));
         var vipIds = synchronizer.Applied!.Vips.ToDictionary(v => v.Key.Port, v => v.Value);

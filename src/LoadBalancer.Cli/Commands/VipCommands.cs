@@ -26,7 +26,7 @@ public static class VipCommands
         var backends = new Option<string[]>("--backend") { Description = "a backend, ADDRESS or ADDRESS=WEIGHT (repeat the option)", Required = true };
         var scheduler = new Option<string>("--scheduler")
         {
-            Description = $"how new flows are placed: {string.Join(", ", Schedulers.Names)} (see the README's scheduler table)",
+            Description = "how new flows are placed: " + string.Join("; ", Schedulers.All.Select(s => $"{Schedulers.Name(s)} = {Schedulers.Description(s)}")),
             HelpName = "NAME",
         };
         scheduler.Validators.Add(result =>

@@ -51,7 +51,7 @@ public sealed class DataplaneHost : IDisposable
     {
         var ifindex = InterfaceIndex(node.Interface);
         var reused = File.Exists(Path.Combine(pinDirectory, BalancerObject.ProgramName));
-        var balancer = reused ? BalancerObject.OpenPinned(pinDirectory) : BalancerObject.Load(LoadConfigFactory.Create(node), LoadConfigFactory.Sizes(node));
+        var balancer = reused ? BalancerObject.OpenPinned(pinDirectory) : LoadConfigFactory.Load(node);
         try
         {
             if (!reused)

@@ -96,7 +96,7 @@ public static class Explainer
 
     private static string Describe(FlowTuple tuple)
     {
-        var client = tuple.Source.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{tuple.Source}]" : tuple.Source.ToString();
+        var client = AddressText.Host(tuple.Source);
         return $"{client}:{tuple.SourcePort} -> {new VipKey(tuple.Destination, tuple.DestinationPort, tuple.Protocol)}";
     }
 }

@@ -36,6 +36,10 @@ public static class LoadConfigFactory
     /// <summary>The map capacities for <paramref name="node"/>.</summary>
     public static BalancerMapSizes Sizes(NodeSpec node) => new(node.MaxVips, node.MaxBackends, node.FlowTableSize);
 
+    /// <summary>Loads a fresh balancer with <paramref name="node"/>'s configuration and map sizes.</summary>
+    /// <exception cref="Bpf.BpfException">libbpf or the verifier refused.</exception>
+    public static BalancerObject Load(NodeSpec node) => BalancerObject.Load(Create(node), Sizes(node));
+
     /// <summary>
     /// The outer source address the data plane writes for a flow with <paramref name="hash"/>:
     /// the prefix OR the hash's bits under the host mask, both as the BPF target loads them (little-endian).

@@ -57,4 +57,8 @@ public static class AddressText
 
     /// <summary>The canonical text of <paramref name="text"/> (<c>fd00::0:1</c> is <c>fd00::1</c>), or the text itself if it is no address.</summary>
     public static string Normal(string text) => TryParse(text, out var address) ? address.ToString() : text;
+
+    /// <summary><paramref name="address"/> as the HOST of HOST:PORT: IPv6 in brackets (<c>[fd00::1]</c>), IPv4 as is.</summary>
+    public static string Host(IPAddress address)
+        => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 }

@@ -7,18 +7,18 @@ namespace LoadBalancer.Core.Model;
 /// </summary>
 /// <remarks>
 /// Weight 0 and drain exclude a backend from new flows under every scheduler, including those
-/// that do not otherwise use weights (<see cref="UsesWeights"/> false).
+/// that do not otherwise use weights (rr, lc).
 /// </remarks>
 public static class Schedulers
 {
     private static readonly Entry[] s_entries =
     [
-        new(Scheduler.Maglev, "maglev", "consistent hash of the 5-tuple on a Maglev ring, weighted; every node picks the same backend", UsesWeights: true, KeepsBackendAcrossNodes: true),
-        new(Scheduler.MaglevSrc, "maglev-src", "consistent hash of the client address on a Maglev ring, weighted: a client's flows all go to one backend", UsesWeights: true, KeepsBackendAcrossNodes: true),
-        new(Scheduler.Rr, "rr", "round robin: each eligible backend in turn, weights ignored", UsesWeights: false, KeepsBackendAcrossNodes: false),
-        new(Scheduler.Wrr, "wrr", "smooth weighted round robin: backends in turn, each as often as its weight, interleaved", UsesWeights: true, KeepsBackendAcrossNodes: false),
-        new(Scheduler.Lc, "lc", "least connections: the backend with the fewest active flows on this node, weights ignored", UsesWeights: false, KeepsBackendAcrossNodes: false),
-        new(Scheduler.Wlc, "wlc", "weighted least connections: the backend with the fewest active flows per unit of weight on this node", UsesWeights: true, KeepsBackendAcrossNodes: false),
+        new(Scheduler.Maglev, "maglev", "consistent hash of the 5-tuple on a Maglev ring, weighted; every node picks the same backend", KeepsBackendAcrossNodes: true),
+        new(Scheduler.MaglevSrc, "maglev-src", "consistent hash of the client address on a Maglev ring, weighted: a client's flows all go to one backend", KeepsBackendAcrossNodes: true),
+        new(Scheduler.Rr, "rr", "round robin: each eligible backend in turn, weights ignored", KeepsBackendAcrossNodes: false),
+        new(Scheduler.Wrr, "wrr", "smooth weighted round robin: backends in turn, each as often as its weight, interleaved", KeepsBackendAcrossNodes: false),
+        new(Scheduler.Lc, "lc", "least connections: the backend with the fewest active flows on this node, weights ignored", KeepsBackendAcrossNodes: false),
+        new(Scheduler.Wlc, "wlc", "weighted least connections: the backend with the fewest active flows per unit of weight on this node", KeepsBackendAcrossNodes: false),
     ];
 
     /// <summary>Every scheduler's configuration name, in enum order (<c>maglev</c> first, the default).</summary>
@@ -34,10 +34,6 @@ public static class Schedulers
     /// <summary>One line on what <paramref name="scheduler"/> does, for lbctl and the docs.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a defined scheduler.</exception>
     public static string Description(Scheduler scheduler) => Get(scheduler).Description;
-
-    /// <summary>Whether backends' weights set their shares (maglev, maglev-src, wrr, wlc); rr and lc treat every eligible backend alike.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not a defined scheduler.</exception>
-    public static bool UsesWeights(Scheduler scheduler) => Get(scheduler).UsesWeights;
 
     /// <summary>
     /// Whether a flow keeps its backend when ECMP moves it to another node that has not seen it
@@ -82,5 +78,5 @@ public static class Schedulers
     private static Entry Get(Scheduler scheduler)
         => (int)scheduler < s_entries.Length ? s_entries[(int)scheduler] : throw new ArgumentOutOfRangeException(nameof(scheduler), scheduler, "not a scheduler");
 
-    private sealed record Entry(Scheduler Scheduler, string Name, string Description, bool UsesWeights, bool KeepsBackendAcrossNodes);
+    private sealed record Entry(Scheduler Scheduler, string Name, string Description, bool KeepsBackendAcrossNodes);
 }

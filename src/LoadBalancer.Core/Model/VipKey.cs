@@ -10,7 +10,7 @@ public readonly record struct VipKey(IPAddress Address, ushort Port, L4Protocol 
     /// <summary>Renders as <c>10.0.0.1:80/tcp</c>, <c>[fd00::1]:53/udp</c> or <c>10.0.0.1:*/tcp</c>.</summary>
     public override string ToString()
     {
-        var address = Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+        var address = AddressText.Host(Address);
         var port = Port == 0 ? "*" : Port.ToString(CultureInfo.InvariantCulture);
         return $"{address}:{port}/{Protocol.ToString().ToLowerInvariant()}";
     }

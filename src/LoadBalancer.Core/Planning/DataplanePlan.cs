@@ -37,6 +37,4 @@ public sealed record DataplanePlan(
     /// <summary>The address of backend <paramref name="id"/>.</summary>
     public IPAddress BackendAddress(uint id) => Backends[id].Address;
 
-    /// <summary>The scheduler of VIP <paramref name="vipId"/>: maglev unless <see cref="Schedulers"/> says otherwise.</summary>
-    public Scheduler SchedulerOf(uint vipId) => Schedulers.GetValueOrDefault(vipId, Scheduler.Maglev);
 }

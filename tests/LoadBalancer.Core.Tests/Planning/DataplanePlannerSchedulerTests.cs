@@ -22,7 +22,6 @@ public sealed class DataplanePlannerSchedulerTests
         {
             var id = plan.Vips[KeyOf(scheduler)];
             Assert.Equal(scheduler, plan.Schedulers[id]);
-            Assert.Equal(scheduler, plan.SchedulerOf(id));
             var ring = scheduler is Scheduler.Maglev or Scheduler.MaglevSrc;
             Assert.True(ring == plan.Rings.ContainsKey(id), $"{scheduler}: in Rings {plan.Rings.ContainsKey(id)}");
             Assert.True(ring != plan.Lists.ContainsKey(id), $"{scheduler}: in Lists {plan.Lists.ContainsKey(id)}");
@@ -151,7 +150,6 @@ public sealed class DataplanePlannerSchedulerTests
         Assert.Empty(DataplanePlan.Empty.Schedulers);
         Assert.Empty(DataplanePlan.Empty.Lists);
         Assert.Empty(DataplanePlan.Empty.Weights);
-        Assert.Equal(Scheduler.Maglev, DataplanePlan.Empty.SchedulerOf(0));
     }
 
     /// <summary>One VIP per scheduler (ports 1, 2, ... in enum order), each with backends of weight 3, 2, drained, 1.</summary>
