@@ -63,8 +63,9 @@ test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (
 	$(Q)scripts/topo.sh clean-tests
 	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
 
-test-unit: ## Core unit tests and the ABI layout proof (no root)
+test-unit: ## Core unit tests, health probes on loopback and the ABI layout proof (no root)
 	$(Q)$(TEST) tests/LoadBalancer.Core.Tests
+	$(Q)$(TEST) tests/LoadBalancer.ControlPlane.Tests
 	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests
 
 test-abi: ## the ABI layout proof alone

@@ -24,12 +24,6 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline bool is_syn(const struct lb_packet *pkt)
-{
-	return (pkt->tcp_flags & (LB_TCP_FLAG_SYN | LB_TCP_FLAG_ACK)) ==
-	       LB_TCP_FLAG_SYN;
-}
-
 SEC("xdp")
 int lb_xdp_ingress(struct xdp_md *ctx)
 {
@@ -42,7 +36,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_flow *flow = NULL;
 	struct lb_vip *vip;
 	__u32 hash, real_id = 0, vip_id = 0;
-	bool new_flow = false;
+	enum lb_flow_event event = LB_EV_NONE;
 	__u64 now;
 	int rc;
 
@@ -58,14 +52,24 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	 * on an entry the client has not closed is a retransmit (or a reuse of
 	 * the 5-tuple the balancer never saw end) and stays: placing it again
 	 * would move a handshake under rr, wrr, lc and wlc. A SYN after the
-	 * client's FIN or RST starts a new connection, placed afresh. */
+	 * client's FIN or RST starts a new connection, placed afresh. A TCP
+	 * hit also follows the handshake and the close (flow_track_tcp). */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
 	now = bpf_ktime_get_coarse_ns();
 	flow = flow_lookup(&pkt.flow, now);
-	if (flow && !(is_syn(&pkt) && (flow->flags & LB_FLOW_CLOSED))) {
+	if (flow && !(flow_is_syn(pkt.tcp_flags) && (flow->flags & LB_FLOW_CLOSED))) {
 		real_id = flow->real_id;
 		vip_id = flow->vip_id;
 		real = real_get(real_id);
+		/* A SYN repeated on a handshake its backend never answered, when
+		 * that backend takes no new flows any more (ejected by health,
+		 * drained): the connection does not exist yet, so place it again
+		 * rather than keep knocking on a dead backend. */
+		if (real && real->weight == 0 && flow_is_syn(pkt.tcp_flags) &&
+		    !(flow->flags & LB_FLOW_ESTABLISHED)) {
+			flow_close(flow);
+			real = NULL;
+		}
 	}
 	if (!real) {
 		vip = vip_lookup(&pkt.flow);
@@ -77,9 +81,9 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		if (!real)
 			return lb_exit(LB_DROP_NO_REAL, bytes);
 		flow_insert(&pkt.flow, real_id, vip_id, now);
-		new_flow = true;
-	} else if (pkt.tcp_flags & (LB_TCP_FLAG_FIN | LB_TCP_FLAG_RST)) {
-		flow_close(flow);
+		event = LB_EV_NEW_FLOW;
+	} else if (pkt.flow.proto == IPPROTO_TCP) {
+		event = flow_track_tcp(flow, pkt.tcp_flags);
 	}
 
 	encap_plan(&pkt, real, hash, &o);
@@ -88,7 +92,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		return lb_exit(rc, bytes);
 	if (encap_ipip(ctx, &pkt, real, &o, &nh, hash) != LB_CONTINUE)
 		return lb_exit(LB_DROP_ENCAP, bytes);
-	stats_forward(vip_id, real_id, bytes, new_flow);
+	stats_forward(vip_id, real_id, bytes, event);
 	if (rc == LB_PASS_KERNEL_FWD)
 		return lb_exit(rc, bytes);
 	if (nh.ifindex == ingress)

@@ -6,6 +6,13 @@ answers the name and the number of body bytes received. UDP on port --udp (IPv4 
 IPv6): each datagram is answered with "<name> <datagram>", sent from the address the
 datagram was sent to (the VIP), which a server bound to the wildcard address would not
 do on its own (IP_PKTINFO / IPV6_PKTINFO).
+
+GET /healthz is the health endpoint for the balancer's http checks: it answers 200 "ok"
+unless the file named by --health-file exists, and then the status code written in that
+file (e.g. 500; 503 if the file holds no number), read at every request, so a test can
+fail one backend's health check while the server itself keeps serving. With --health-port
+the same HTTP server (GET /healthz included) also listens on that port, a check port apart
+from the service.
 """
 import argparse
 import os
@@ -27,20 +34,38 @@ class DualStackServer(ThreadingHTTPServer):
         super().server_bind()
 
 
-def handler(name):
+def health_status(health_file):
+    """The status /healthz answers: 200, or the code in health_file while it exists."""
+    if health_file is None:
+        return 200
+    try:
+        with open(health_file) as f:
+            text = f.read().strip()
+    except FileNotFoundError:
+        return 200
+    except OSError:
+        return 503
+    return int(text) if text.isdigit() and 100 <= int(text) <= 599 else 503
+
+
+def handler(name, health_file):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def reply(self, body):
+        def reply(self, body, status=200):
             data = body.encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
         def do_GET(self):
-            self.reply(f"{name}\n")
+            if self.path.split("?", 1)[0] == "/healthz":
+                status = health_status(health_file)
+                self.reply("ok\n" if status == 200 else f"{name} unhealthy\n", status)
+            else:
+                self.reply(f"{name}\n")
 
         def do_POST(self):
             remaining = int(self.headers.get("Content-Length", "0"))
@@ -108,10 +133,19 @@ def main():
     parser.add_argument("--name", required=True, help="what to answer with")
     parser.add_argument("--http", type=int, default=80, help="HTTP port (default 80)")
     parser.add_argument("--udp", type=int, default=5353, help="UDP echo port (default 5353)")
+    parser.add_argument("--health-file", metavar="PATH",
+                        help="while PATH exists, GET /healthz answers the status code written in it (default: always 200)")
+    parser.add_argument("--health-port", type=int, metavar="PORT",
+                        help="also serve HTTP, GET /healthz included, on this port")
     args = parser.parse_args()
     for family in (socket.AF_INET, socket.AF_INET6):
         threading.Thread(target=serve_udp, args=(args.name, family, args.udp), daemon=True).start()
-    DualStackServer(("::", args.http), handler(args.name)).serve_forever()
+    servers = [DualStackServer(("::", args.http), handler(args.name, args.health_file))]
+    if args.health_port is not None:
+        servers.append(DualStackServer(("::", args.health_port), handler(args.name, args.health_file)))
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers[0].serve_forever()
 
 
 if __name__ == "__main__":

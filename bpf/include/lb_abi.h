@@ -20,7 +20,7 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 2,
+	LB_ABI_VERSION = 3,
 };
 
 /* Address family tag in keys and values. Not AF_*: zero means "no entry". */
@@ -173,10 +173,17 @@ struct lb_flow_key {
 };
 _Static_assert(sizeof(struct lb_flow_key) == 40, "lb_flow_key ABI");
 
-/* lb_flow.flags */
+/*
+ * lb_flow.flags: bits the data plane sets on an entry and never clears. A flow
+ * placed (again) gets a new entry with flags 0: for TCP, its handshake open.
+ */
 enum lb_flow_flag {
 	LB_FLOW_CLOSED = 1,	/* the client sent FIN or RST: no longer counted
 				 * in lb_real_flows */
+	LB_FLOW_ESTABLISHED = 2, /* TCP only: a client packet with neither SYN
+				 * nor RST arrived before CLOSED, i.e. the ACK
+				 * completing the handshake, which proves the
+				 * client got the backend's SYN-ACK */
 };
 
 /* Value of lb_flows. Written by the data plane on a flow's first packet. */
@@ -220,13 +227,27 @@ struct lb_decap_config {
 };
 _Static_assert(sizeof(struct lb_decap_config) == 40, "lb_decap_config ABI");
 
-/* Per-CPU value of lb_vip_stats and lb_real_stats. */
+/*
+ * Per-CPU value of lb_vip_stats and lb_real_stats. syn_retransmits and
+ * fresh_rsts are the passive health signal: under DSR the balancer sees only
+ * the client's side, and a backend that does not answer shows as clients
+ * repeating or abandoning their handshakes. Both count forwarded TCP packets
+ * on a live flow entry whose handshake is open (flags neither ESTABLISHED nor
+ * CLOSED); neither counts the entry's first packet.
+ */
 struct lb_stats {
 	__u64 packets;		/* packets forwarded */
 	__u64 bytes;		/* their length as received, L2 included */
 	__u64 new_flows;	/* flow-table entries created */
+	__u64 syn_retransmits;	/* SYNs (ACK clear) on an open handshake: the
+				 * client repeats a SYN the backend left
+				 * unanswered */
+	__u64 fresh_rsts;	/* client RSTs on an open handshake, which they
+				 * close: the client gave up on it, e.g. on a
+				 * SYN-ACK that came after its connect timed
+				 * out; at most one per flow entry */
 };
-_Static_assert(sizeof(struct lb_stats) == 24, "lb_stats ABI");
+_Static_assert(sizeof(struct lb_stats) == 40, "lb_stats ABI");
 
 /* Per-CPU value of lb_reason_stats and lb_decap_stats. */
 struct lb_counter {

@@ -5,17 +5,35 @@
  *
  * An entry is honoured while its backend id is still in lb_reals and it was
  * used within the idle timeout of its protocol (lb_config). The access time
- * is refreshed at most once a second, so a busy flow does not write its
- * cache line on every packet.
+ * is refreshed at most once a second, and a TCP entry's flags are written only
+ * when they change, so a busy flow does not write its cache line on every
+ * packet.
  */
 #ifndef LB_FLOW_H
 #define LB_FLOW_H
 
+#include <stdbool.h>
 #include <linux/in.h>
 #include "lb_config.h"
 #include "lb_maps.h"
+#include "lb_parse.h"
 
 #define LB_ATIME_REFRESH_NS 1000000000ULL
+
+/* What the flow table made of a packet, for its VIP's and backend's lb_stats. */
+enum lb_flow_event {
+	LB_EV_NONE = 0,		/* a hit, nothing to count beyond the packet */
+	LB_EV_NEW_FLOW,		/* placed: new_flows */
+	LB_EV_SYN_RETRANSMIT,	/* syn_retransmits (flow_track_tcp) */
+	LB_EV_FRESH_RST,	/* fresh_rsts (flow_track_tcp) */
+};
+
+/* Whether TCP flags (0 for UDP) are a connection's opening SYN: SYN set, ACK
+ * clear; a new connection's first packet or a retransmit of it. */
+static __always_inline bool flow_is_syn(__u8 tcp_flags)
+{
+	return (tcp_flags & (LB_TCP_FLAG_SYN | LB_TCP_FLAG_ACK)) == LB_TCP_FLAG_SYN;
+}
 
 /* The flow's live entry (backend and VIP it is pinned to), or NULL when the
  * table has none or it sat idle past its protocol's timeout. */
@@ -46,9 +64,10 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 		__sync_fetch_and_add(count, delta);
 }
 
-/* Pin the flow to real_id, replacing any older entry for the same 5-tuple,
- * and count it for the backend. A failed insert only costs the flow its pin:
- * the next packet is placed again (and counted again, until the recount). */
+/* Pin the flow to real_id, replacing any older entry for the same 5-tuple
+ * (flags 0: for TCP, an open handshake), and count it for the backend. A
+ * failed insert only costs the flow its pin: the next packet is placed again
+ * (and counted again, until the recount). */
 static __always_inline void flow_insert(const struct lb_flow_key *key,
 					__u32 real_id, __u32 vip_id, __u64 now)
 {
@@ -70,6 +89,34 @@ static __always_inline void flow_close(struct lb_flow *flow)
 		return;
 	flow->flags |= LB_FLOW_CLOSED;
 	flow_count(flow->real_id, -1);
+}
+
+/*
+ * Follow a TCP flow through a client packet (its TCP flags byte) on its live
+ * entry. Under DSR only the client's side is seen, so its packets tell
+ * whether the backend answered. While the handshake is open (neither
+ * ESTABLISHED nor CLOSED): a SYN with ACK clear repeats an unanswered SYN, a
+ * RST abandons the handshake, and a packet with neither SYN nor RST
+ * acknowledges the backend's SYN-ACK and sets ESTABLISHED, once. Then a FIN
+ * or RST closes the flow (flow_close). Returns LB_EV_SYN_RETRANSMIT,
+ * LB_EV_FRESH_RST or LB_EV_NONE.
+ */
+static __always_inline enum lb_flow_event flow_track_tcp(struct lb_flow *flow,
+							 __u8 tcp_flags)
+{
+	enum lb_flow_event event = LB_EV_NONE;
+
+	if (!(flow->flags & (LB_FLOW_ESTABLISHED | LB_FLOW_CLOSED))) {
+		if (flow_is_syn(tcp_flags))
+			event = LB_EV_SYN_RETRANSMIT;
+		else if (tcp_flags & LB_TCP_FLAG_RST)
+			event = LB_EV_FRESH_RST;
+		else if (!(tcp_flags & LB_TCP_FLAG_SYN))
+			flow->flags |= LB_FLOW_ESTABLISHED;
+	}
+	if (tcp_flags & (LB_TCP_FLAG_FIN | LB_TCP_FLAG_RST))
+		flow_close(flow);
+	return event;
 }
 
 #endif /* LB_FLOW_H */

@@ -7,7 +7,7 @@
 #ifndef LB_STATS_H
 #define LB_STATS_H
 
-#include <stdbool.h>
+#include "lb_flow.h"
 #include "lb_maps.h"
 
 /* Length of the frame as it is now, L2 included. */
@@ -34,7 +34,7 @@ static __always_inline int lb_exit(enum lb_reason reason, __u64 bytes)
 }
 
 static __always_inline void stats_add(void *map, __u32 id, __u64 bytes,
-				      bool new_flow)
+				      enum lb_flow_event event)
 {
 	struct lb_stats *s = bpf_map_lookup_elem(map, &id);
 
@@ -42,15 +42,21 @@ static __always_inline void stats_add(void *map, __u32 id, __u64 bytes,
 		return;
 	s->packets++;
 	s->bytes += bytes;
-	s->new_flows += new_flow;
+	if (event == LB_EV_NEW_FLOW)
+		s->new_flows++;
+	else if (event == LB_EV_SYN_RETRANSMIT)
+		s->syn_retransmits++;
+	else if (event == LB_EV_FRESH_RST)
+		s->fresh_rsts++;
 }
 
-/* Count a forwarded packet of bytes (as received) for its VIP and backend. */
+/* Count a forwarded packet of bytes (as received) for its VIP and backend,
+ * with what the flow table made of it (new flow, handshake event). */
 static __always_inline void stats_forward(__u32 vip_id, __u32 real_id,
-					  __u64 bytes, bool new_flow)
+					  __u64 bytes, enum lb_flow_event event)
 {
-	stats_add(&lb_vip_stats, vip_id, bytes, new_flow);
-	stats_add(&lb_real_stats, real_id, bytes, new_flow);
+	stats_add(&lb_vip_stats, vip_id, bytes, event);
+	stats_add(&lb_real_stats, real_id, bytes, event);
 }
 
 #endif /* LB_STATS_H */

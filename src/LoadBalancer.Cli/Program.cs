@@ -11,6 +11,7 @@ root.Options.Add(cli.Json);
 root.Subcommands.Add(StatusCommand.Build(cli));
 root.Subcommands.Add(VipCommands.Build(cli));
 root.Subcommands.Add(BackendCommands.Build(cli));
+root.Subcommands.Add(HealthCommand.Build(cli));
 root.Subcommands.Add(StatsCommand.Build(cli));
 root.Subcommands.Add(FlowsCommand.Build(cli));
 root.Subcommands.Add(ExplainCommand.Build(cli));

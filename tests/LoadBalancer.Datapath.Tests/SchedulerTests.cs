@@ -147,7 +147,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(0, Counts().Sum());
 
         Assert.True(_world.Balancer.Flows.TryLookup(a.ToAbi(), out var entry));
-        Assert.Equal(LbFlowFlag.Closed, entry.Flags);
+        Assert.Equal(LbFlowFlag.Established | LbFlowFlag.Closed, entry.Flags);
     }
 
     [Theory]

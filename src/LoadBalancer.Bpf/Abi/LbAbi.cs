@@ -6,5 +6,5 @@ public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Version = 2,
+    Version = 3,
 }

@@ -13,6 +13,18 @@ public struct LbStats
     /// <summary>Flow-table entries created.</summary>
     public ulong NewFlows;
 
+    /// <summary>
+    /// SYNs (ACK clear) on a flow entry whose handshake is open (neither established nor closed):
+    /// the client repeats a SYN the backend left unanswered.
+    /// </summary>
+    public ulong SynRetransmits;
+
+    /// <summary>
+    /// Client RSTs on a flow entry whose handshake is open, which they close: the client gave up on
+    /// the handshake, e.g. on a SYN-ACK that came after its connect timed out. At most one per entry.
+    /// </summary>
+    public ulong FreshRsts;
+
     /// <summary>The total of a per-CPU value.</summary>
     public static LbStats Sum(ReadOnlySpan<LbStats> perCpu)
     {
@@ -22,6 +34,8 @@ public struct LbStats
             total.Packets += s.Packets;
             total.Bytes += s.Bytes;
             total.NewFlows += s.NewFlows;
+            total.SynRetransmits += s.SynRetransmits;
+            total.FreshRsts += s.FreshRsts;
         }
         return total;
     }

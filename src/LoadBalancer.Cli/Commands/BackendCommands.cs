@@ -5,7 +5,7 @@ using LoadBalancer.Core.Api;
 
 namespace LoadBalancer.Cli.Commands;
 
-/// <summary><c>lbctl backend list|add|remove|weight|drain|undrain</c>.</summary>
+/// <summary><c>lbctl backend list|add|remove|weight|drain|undrain|disable|enable</c>.</summary>
 public static class BackendCommands
 {
     /// <summary>The command group.</summary>
@@ -27,7 +27,7 @@ public static class BackendCommands
                 var table = new Table("BACKEND", "ID", "WEIGHT", "SHARE", "ACTIVE", "STATE");
                 foreach (var b in match.Backends)
                 {
-                    table.Row(b.Address, b.Id, b.Weight, VipCommands.ShareText(b), b.ActiveFlows, VipCommands.StateText(b));
+                    table.Row(b.Address, b.Id, b.Weight, VipCommands.ShareText(b), b.ActiveFlows, b.State);
                 }
                 return $"scheduler {match.Scheduler}\n{table}";
             });
@@ -55,17 +55,19 @@ public static class BackendCommands
         weight.SetAction((parse, cancel) => cli.Run(parse, (client, ct) =>
             VipCommands.Change(cli, parse, client, HttpMethod.Put, Path("v1/backends/weight", parse, vip, address), new WeightRequest(parse.GetValue(weightArgument)), ct), cancel));
 
-        var drain = Toggle(cli, vip, address, "drain", "Stop sending new flows to a backend; its existing flows go on. The weight is kept for undrain.");
-        var undrain = Toggle(cli, vip, address, "undrain", "Let a drained backend take new flows again, at its weight.");
+        var drain = Toggle(cli, vip, address, "drain", "Stop sending new flows to a backend; its existing flows go on until they end or the VIP's drain_timeout passes, then they are removed. The weight is kept for undrain.");
+        var undrain = Toggle(cli, vip, address, "undrain", "Let a drained backend take new flows again, ramping up over the VIP's slow_start.");
+        var disable = Toggle(cli, vip, address, "disable", "Take a backend out of service at once: no new flows, its flows removed, no health probes.");
+        var enable = Toggle(cli, vip, address, "enable", "Put a disabled backend back in service: it starts healthy and ramps up over the VIP's slow_start.");
 
-        foreach (var command in new[] { list, add, remove, weight, drain, undrain })
+        foreach (var command in new[] { list, add, remove, weight, drain, undrain, disable, enable })
         {
             backend.Subcommands.Add(command);
         }
         return backend;
     }
 
-    // drain and undrain: POST v1/backends/NAME for one backend of a VIP.
+    // drain, undrain, disable and enable: POST v1/backends/NAME for one backend of a VIP.
     private static Command Toggle(CliContext cli, Argument<string> vip, Argument<string> address, string name, string description)
     {
         var command = new Command(name, description);

@@ -91,9 +91,6 @@ public static class VipCommands
     /// <summary>A backend's share of new flows as lbctl shows it: <c>33.3%</c>, or <c>-</c> where counts decide (lc, wlc).</summary>
     public static string ShareText(BackendInfo backend) => backend.Share is { } share ? $"{share * 100:0.0}%" : "-";
 
-    /// <summary>A backend's state as lbctl shows it.</summary>
-    public static string StateText(BackendInfo backend) => backend.Drained ? "drained" : "active";
-
     // The README's ECMP caveat, said where the choice is made. lbd cannot tell yet whether other
     // nodes announce the same VIP, so the warning comes with every per-node scheduler.
     private static void WarnIfPerNode(string? scheduler)
@@ -116,7 +113,7 @@ public static class VipCommands
             var first = true;
             foreach (var backend in vip.Backends)
             {
-                table.Row(first ? vip.Vip : "", first ? vip.Source : "", first ? vip.Scheduler : "", backend.Address, backend.Weight, ShareText(backend), backend.ActiveFlows, StateText(backend));
+                table.Row(first ? vip.Vip : "", first ? vip.Source : "", first ? vip.Scheduler : "", backend.Address, backend.Weight, ShareText(backend), backend.ActiveFlows, backend.State);
                 first = false;
             }
         }

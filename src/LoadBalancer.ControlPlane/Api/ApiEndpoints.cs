@@ -6,6 +6,7 @@ using LoadBalancer.ControlPlane.Hosting;
 using LoadBalancer.Core.Api;
 using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Health;
 using LoadBalancer.Core.Model;
 using LoadBalancer.Core.Planning;
 using LoadBalancer.Core.State;
@@ -30,7 +31,7 @@ public static class ApiEndpoints
     {
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/status", Status);
-        v1.MapGet("/vips", (Reconciler r) => Guard(r, state => Results.Ok(Vips(state, r.Host.Balancer))));
+        v1.MapGet("/vips", (Reconciler r, HealthBoard board) => Guard(r, state => Results.Ok(Vips(state, r.Host.Balancer, board))));
         v1.MapPost("/vips", (Reconciler r, VipRequest request, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.AddVip(file, overlay, ToConfig(request)), ct));
         v1.MapDelete("/vips", (Reconciler r, string vip, CancellationToken ct) =>
@@ -47,6 +48,12 @@ public static class ApiEndpoints
             Change(r, (file, overlay) => StateChanges.SetDrained(file, overlay, VipKey.Parse(vip), address, drained: true), ct));
         v1.MapPost("/backends/undrain", (Reconciler r, string vip, string address, CancellationToken ct) =>
             Change(r, (file, overlay) => StateChanges.SetDrained(file, overlay, VipKey.Parse(vip), address, drained: false), ct));
+        v1.MapPost("/backends/disable", (Reconciler r, string vip, string address, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetDisabled(file, overlay, VipKey.Parse(vip), address, disabled: true), ct));
+        v1.MapPost("/backends/enable", (Reconciler r, string vip, string address, CancellationToken ct) =>
+            Change(r, (file, overlay) => StateChanges.SetDisabled(file, overlay, VipKey.Parse(vip), address, disabled: false), ct));
+        v1.MapGet("/health", (Reconciler r, HealthBoard board, TimeProvider time) =>
+            Guard(r, state => Results.Ok(HealthReports.Read(board, state, r.Host.Balancer, Monotonic.Now, time.GetUtcNow()))));
         v1.MapPost("/reload", async (Reconciler r, CancellationToken ct) =>
             await Run(async () => Results.Ok(Change(await r.ReloadAsync(ct)))));
         v1.MapGet("/stats", (Reconciler r, TimeProvider time) =>
@@ -72,9 +79,10 @@ public static class ApiEndpoints
         state.Spec.Vips.Sum(v => v.Backends.Count),
         r.Host.Balancer.Flows.Map.MaxEntries)));
 
-    private static List<VipInfo> Vips(ReconcilerState state, Bpf.Objects.BalancerObject balancer)
+    private static List<VipInfo> Vips(ReconcilerState state, Bpf.Objects.BalancerObject balancer, HealthBoard board)
     {
         var ids = state.Plan.Backends.ToDictionary(p => p.Value, p => p.Key);
+        var health = board.Evaluate(Monotonic.Now).SelectMany(v => v.Backends).ToDictionary(b => b.Backend, b => b.Verdict.State);
         return [.. state.Spec.Vips.Select(vip =>
         {
             var vipId = state.Plan.Vips[vip.Key];
@@ -88,9 +96,11 @@ public static class ApiEndpoints
             }
             var backends = vip.Backends.Select(b =>
             {
-                var id = ids[new BackendRef(vip.Key, b.Address)];
+                var reference = new BackendRef(vip.Key, b.Address);
+                var id = ids[reference];
                 double? share = draws is null ? null : draws.Length == 0 ? 0 : slots.GetValueOrDefault(id) / (double)draws.Length;
-                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, balancer.RealFlows.TryLookup(id, out var flows) ? Math.Max(0, flows) : 0);
+                var state = health.TryGetValue(reference, out var known) ? BackendStates.Name(known) : "healthy";
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, HealthReports.ActiveFlows(balancer, ids, reference)) { State = state };
             });
             return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config",
                 Schedulers.Name(vip.Scheduler), !Schedulers.KeepsBackendAcrossNodes(vip.Scheduler), [.. backends]);

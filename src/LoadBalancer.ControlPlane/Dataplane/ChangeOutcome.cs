@@ -4,5 +4,5 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 public sealed record ChangeOutcome(long Generation, SyncResult Sync)
 {
     /// <summary>One line for the API and the log.</summary>
-    public string Summary => $"{Sync.VipsWritten} VIPs written, {Sync.VipsRemoved} removed, {Sync.BackendsWritten} backends written, {Sync.BackendsRemoved} removed, {Sync.RingsSwapped} rings swapped";
+    public string Summary => Sync.Summary;
 }

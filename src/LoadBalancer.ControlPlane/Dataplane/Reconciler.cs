@@ -1,6 +1,7 @@
 using LoadBalancer.Bpf.Programs;
 using LoadBalancer.ControlPlane.Store;
 using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Health;
 using LoadBalancer.Core.Model;
 using LoadBalancer.Core.Planning;
 using LoadBalancer.Core.State;
@@ -12,11 +13,14 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// Keeps the data plane equal to the desired state. Every change, from lbctl or a reload of the
 /// configuration, takes the same path, one at a time: compute the new state, validate the whole of
 /// it, keep it (the store), plan it, write the difference into the maps. A change that does not
-/// validate leaves everything as it was and says why, with every problem.
+/// validate leaves everything as it was and says why, with every problem. Health (the
+/// <see cref="HealthBoard"/>) weighs in on every plan: backends out of service get weight 0, those
+/// ramping a share; <see cref="RefreshAsync"/> re-plans when only health changed.
 /// </summary>
 public sealed partial class Reconciler : IDisposable
 {
     private readonly IDesiredStateStore _store;
+    private readonly HealthBoard _health;
     private readonly string _pinDirectory;
     private readonly TimeProvider _time;
     private readonly ILogger<Reconciler> _log;
@@ -26,9 +30,10 @@ public sealed partial class Reconciler : IDisposable
     private DataplaneSynchronizer? _synchronizer;
 
     /// <summary>A reconciler between <paramref name="store"/> and the data plane pinned under <paramref name="pinDirectory"/>.</summary>
-    public Reconciler(IDesiredStateStore store, string pinDirectory, TimeProvider time, ILogger<Reconciler> log)
+    public Reconciler(IDesiredStateStore store, HealthBoard health, string pinDirectory, TimeProvider time, ILogger<Reconciler> log)
     {
         _store = store;
+        _health = health;
         _pinDirectory = pinDirectory;
         _time = time;
         _log = log;
@@ -64,6 +69,7 @@ public sealed partial class Reconciler : IDisposable
                 LogReused(_pinDirectory, vips.Count, backends.Count);
             }
             var ports = RedirectPortIndexes(spec.Node);
+            _health.Sync(spec, Monotonic.Now);
             var outcome = Sync(desired, spec, Plan(spec), generation: 1);
             RedirectPorts.Set(Host.Balancer, ports);
             FlowRecount.Apply(Host.Balancer, Current!.Plan.Backends.Keys);
@@ -94,18 +100,27 @@ public sealed partial class Reconciler : IDisposable
             var overlay = change(current.Desired.Config, current.Desired.Overlay);
             var desired = current.Desired with { Overlay = overlay };
             var spec = ConfigValidator.Validate(desired.Effective);
-            var plan = Plan(spec);
-            // Persisted before the maps are written, so what is in force is always on disk; if the
-            // write fails, the previous state goes back to disk as well.
-            await _store.SaveOverlayAsync(overlay, cancellationToken);
             ChangeOutcome outcome;
+            _health.Sync(spec, Monotonic.Now);
             try
             {
-                outcome = Sync(desired, spec, plan, current.Generation + 1);
+                var plan = Plan(spec);
+                // Persisted before the maps are written, so what is in force is always on disk; if the
+                // write fails, the previous state goes back to disk as well.
+                await _store.SaveOverlayAsync(overlay, cancellationToken);
+                try
+                {
+                    outcome = Sync(desired, spec, plan, current.Generation + 1);
+                }
+                catch
+                {
+                    await _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None);
+                    throw;
+                }
             }
             catch
             {
-                await _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None);
+                _health.Sync(current.Spec, Monotonic.Now);
                 throw;
             }
             LogChanged(outcome.Generation, outcome.Summary);
@@ -136,9 +151,18 @@ public sealed partial class Reconciler : IDisposable
             {
                 throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
             }
-            var plan = Plan(spec);
             var ports = RedirectPortIndexes(spec.Node);
-            var outcome = Sync(desired, spec, plan, current.Generation + 1);
+            ChangeOutcome outcome;
+            _health.Sync(spec, Monotonic.Now);
+            try
+            {
+                outcome = Sync(desired, spec, Plan(spec), current.Generation + 1);
+            }
+            catch
+            {
+                _health.Sync(current.Spec, Monotonic.Now);
+                throw;
+            }
             RedirectPorts.Set(Host.Balancer, ports);
             LogReloaded(outcome.Generation, outcome.Summary);
             return outcome;
@@ -148,6 +172,45 @@ public sealed partial class Reconciler : IDisposable
             LastError = e.Message;
             LogReloadRefused(e.Message);
             throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Plans the state in force again with what health says now (an ejection, a return, a slow-start
+    /// step) and writes the difference; the configuration and its generation stay.
+    /// </summary>
+    public async Task<SyncResult> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+            var planned = Plan(current.Spec);
+            var sync = _synchronizer!.Apply(planned.Plan);
+            _planner = planned.Planner;
+            Current = current with { Plan = planned.Plan };
+            return sync;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Removes the flows of <paramref name="backends"/> from the flow table (see <see cref="FlowPurge"/>); returns how many went.</summary>
+    public async Task<int> PurgeFlowsAsync(IReadOnlyCollection<BackendRef> backends, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+            var wanted = backends.ToHashSet();
+            var ids = current.Plan.Backends.Where(b => wanted.Contains(b.Value)).Select(b => b.Key).ToHashSet();
+            return FlowPurge.Remove(Host.Balancer, ids);
         }
         finally
         {
@@ -179,14 +242,15 @@ public sealed partial class Reconciler : IDisposable
         _gate.Dispose();
     }
 
-    // Ids for the new state, on a copy of the planner that Sync keeps once the plan is in force;
+    // Ids for the new state, with health's weights, on a copy of the planner that Sync keeps once the plan is in force;
     // running out of ids refuses the change like an invalid configuration.
     private (DataplanePlan Plan, DataplanePlanner Planner) Plan(BalancerSpec spec)
     {
         var planner = _planner!.Clone();
         try
         {
-            return (planner.Plan(spec, Monotonic.Now), planner);
+            var now = Monotonic.Now;
+            return (planner.Plan(ServiceWeights.Apply(spec, _health.Weights(now)), now), planner);
         }
         catch (InvalidOperationException e)
         {

@@ -24,10 +24,16 @@ public static class StatsReader
             var drained = vip.Backends.ToDictionary(b => b.Address, b => b.Drained);
             var backends = backendsOf[vip.Key]
                 .OrderBy(b => b.Key)
-                .Select(b => new BackendStats(b.Value.Address.ToString(), drained[b.Value.Address], Traffic(balancer.RealStats.Lookup(b.Key)),
-                    balancer.RealFlows.TryLookup(b.Key, out var active) ? Math.Max(0, active) : 0))
+                .Select(b =>
+                {
+                    var total = LbStats.Sum(balancer.RealStats.Lookup(b.Key));
+                    var active = balancer.RealFlows.TryLookup(b.Key, out var count) ? Math.Max(0, count) : 0;
+                    return new BackendStats(b.Value.Address.ToString(), drained[b.Value.Address], Traffic(total), active,
+                        (long)total.SynRetransmits, (long)total.FreshRsts);
+                })
                 .ToList();
-            vips.Add(new VipStats(vip.Key.ToString(), Traffic(balancer.VipStats.Lookup(state.Plan.Vips[vip.Key])), backends));
+            var vipTotal = LbStats.Sum(balancer.VipStats.Lookup(state.Plan.Vips[vip.Key]));
+            vips.Add(new VipStats(vip.Key.ToString(), Traffic(vipTotal), (long)vipTotal.SynRetransmits, (long)vipTotal.FreshRsts, backends));
         }
         var reasons = Enum.GetValues<LbReason>()
             .Where(r => r != LbReason.Count)
@@ -40,9 +46,5 @@ public static class StatsReader
         return new StatsResponse(at, vips, reasons, balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries);
     }
 
-    private static Traffic Traffic(LbStats[] perCpu)
-    {
-        var total = LbStats.Sum(perCpu);
-        return new(total.Packets, total.Bytes, total.NewFlows);
-    }
+    private static Traffic Traffic(LbStats total) => new(total.Packets, total.Bytes, total.NewFlows);
 }

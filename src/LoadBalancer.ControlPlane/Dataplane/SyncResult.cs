@@ -17,4 +17,10 @@ public sealed class SyncResult
 
     /// <summary>lb_reals entries cleared.</summary>
     public int BackendsRemoved { get; set; }
+
+    /// <summary>Whether anything was written.</summary>
+    public bool Changed => VipsWritten + VipsRemoved + RingsSwapped + BackendsWritten + BackendsRemoved > 0;
+
+    /// <summary>The counts, for people.</summary>
+    public string Summary => $"{VipsWritten} VIPs written, {VipsRemoved} removed, {BackendsWritten} backends written, {BackendsRemoved} removed, {RingsSwapped} rings swapped";
 }

@@ -2,6 +2,9 @@ using System.Globalization;
 using LoadBalancer.Core.Model;
 using LoadBalancer.ControlPlane.Api;
 using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.ControlPlane.Health;
+using LoadBalancer.ControlPlane.Health.Probes;
+using LoadBalancer.Core.Health;
 using LoadBalancer.ControlPlane.Metrics;
 using LoadBalancer.ControlPlane.Store;
 using Microsoft.AspNetCore.Builder;
@@ -23,10 +26,15 @@ public static class DaemonServices
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IDesiredStateStore>(_ => new FileStateStore(options.ConfigPath, options.EmbeddedConfig, options.EffectiveStatePath));
+        services.AddSingleton<HealthBoard>();
         services.AddSingleton(sp => new Reconciler(
-            sp.GetRequiredService<IDesiredStateStore>(), options.EffectivePinDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Reconciler>>()));
+            sp.GetRequiredService<IDesiredStateStore>(), sp.GetRequiredService<HealthBoard>(), options.EffectivePinDirectory,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Reconciler>>()));
+        services.AddSingleton(sp => new Prober(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => new HealthMetrics(Prometheus.Metrics.DefaultRegistry));
         services.AddHostedService<DataplaneService>();
         services.AddHostedService<FlowRecountService>();
+        services.AddHostedService<HealthService>();
         if (!string.IsNullOrEmpty(options.Metrics))
         {
             var (host, port) = ParseMetricsAddress(options.Metrics);

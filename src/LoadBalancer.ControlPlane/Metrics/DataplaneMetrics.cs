@@ -14,7 +14,7 @@ public sealed partial class DataplaneMetrics
     private readonly Reconciler _reconciler;
     private readonly TimeProvider _time;
     private readonly ILogger<DataplaneMetrics> _log;
-    private readonly Counter _vipPackets, _vipBytes, _vipNewFlows, _backendPackets, _backendBytes, _backendNewFlows, _dropped, _passed;
+    private readonly Counter _vipPackets, _vipBytes, _vipNewFlows, _backendPackets, _backendBytes, _backendNewFlows, _backendSynRetransmits, _backendFreshRsts, _dropped, _passed;
     private readonly Gauge _backendActiveFlows, _flowEntries, _flowCapacity, _generation, _attached, _lastChangeFailed, _vips, _backends;
     private HashSet<string> _vipSeries = [];
     private HashSet<(string, string)> _backendSeries = [];
@@ -32,6 +32,8 @@ public sealed partial class DataplaneMetrics
         _backendPackets = factory.CreateCounter("lb_backend_packets_total", "Packets forwarded to a backend of a VIP.", "vip", "backend");
         _backendBytes = factory.CreateCounter("lb_backend_bytes_total", "Bytes forwarded to a backend of a VIP.", "vip", "backend");
         _backendNewFlows = factory.CreateCounter("lb_backend_new_flows_total", "Flows placed on a backend of a VIP.", "vip", "backend");
+        _backendSynRetransmits = factory.CreateCounter("lb_backend_syn_retransmits_total", "Passive health signal: SYNs a client repeated on a handshake placed on the backend and not yet answered.", "vip", "backend");
+        _backendFreshRsts = factory.CreateCounter("lb_backend_fresh_rsts_total", "Passive health signal: RSTs from clients abandoning a handshake placed on the backend.", "vip", "backend");
         _backendActiveFlows = factory.CreateGauge("lb_backend_active_flows", "Flows placed on a backend and not closed by the client (what lc and wlc compare); recounted from the flow table every few seconds.", "vip", "backend");
         _dropped = factory.CreateCounter("lb_dropped_packets_total", "Packets the data plane dropped, by reason.", "reason");
         _passed = factory.CreateCounter("lb_passed_packets_total", "Packets the data plane passed to the kernel, by reason.", "reason");
@@ -68,6 +70,8 @@ public sealed partial class DataplaneMetrics
                     _backendPackets.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.Packets);
                     _backendBytes.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.Bytes);
                     _backendNewFlows.WithLabels(vip.Vip, backend.Address).IncTo(backend.Traffic.NewFlows);
+                    _backendSynRetransmits.WithLabels(vip.Vip, backend.Address).IncTo(backend.SynRetransmits);
+                    _backendFreshRsts.WithLabels(vip.Vip, backend.Address).IncTo(backend.FreshRsts);
                     _backendActiveFlows.WithLabels(vip.Vip, backend.Address).Set(backend.ActiveFlows);
                 }
             }
@@ -82,6 +86,8 @@ public sealed partial class DataplaneMetrics
                 _backendPackets.RemoveLabelled(vip, backend);
                 _backendBytes.RemoveLabelled(vip, backend);
                 _backendNewFlows.RemoveLabelled(vip, backend);
+                _backendSynRetransmits.RemoveLabelled(vip, backend);
+                _backendFreshRsts.RemoveLabelled(vip, backend);
                 _backendActiveFlows.RemoveLabelled(vip, backend);
             }
             (_vipSeries, _backendSeries) = (vipSeries, backendSeries);

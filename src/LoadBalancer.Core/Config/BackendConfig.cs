@@ -11,4 +11,10 @@ public sealed class BackendConfig
 
     /// <summary>Takes no new flows while its existing flows go on; the weight is kept for undrain. <remarks>Default false.</remarks></summary>
     public bool Drained { get; set; }
+
+    /// <summary>Out of service by an operator: no new flows, its flows removed at once, no probes. <remarks>Default false.</remarks></summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>Overrides of the VIP's probe keys (kind to jitter) for this backend. <remarks>Default: none.</remarks></summary>
+    public HealthConfig? Health { get; set; }
 }

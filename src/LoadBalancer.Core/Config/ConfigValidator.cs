@@ -120,7 +120,8 @@ public static class ConfigValidator
             {
                 errors.Add(new($"{path}.scheduler", Schedulers.Unknown(vip.Scheduler)));
             }
-            var backends = ValidateBackends(vip.Backends, path, errors);
+            var backends = ValidateBackends(vip.Backends, vip.Health, vip.Port, path, errors);
+            var health = HealthValidator.Policy(vip.Health, path, HealthValidator.Probed(vip.Health, vip.Backends), errors);
             backendCount += backends.Count;
             if (scheduler is { } listed && !Schedulers.UsesRing(listed) && node is not null && backends.Count > node.RingSize - 1)
             {
@@ -139,7 +140,7 @@ public static class ConfigValidator
             seen.Add(key, i);
             if (errors.Count == start)
             {
-                specs.Add(new VipSpec(key, backends, scheduler.Value));
+                specs.Add(new VipSpec(key, backends, scheduler.Value) { Health = health });
             }
         }
         if (node is not null)
@@ -156,7 +157,7 @@ public static class ConfigValidator
         return specs;
     }
 
-    private static List<BackendSpec> ValidateBackends(List<BackendConfig>? backends, string vipPath, List<ConfigError> errors)
+    private static List<BackendSpec> ValidateBackends(List<BackendConfig>? backends, HealthConfig? health, long vipPort, string vipPath, List<ConfigError> errors)
     {
         var specs = new List<BackendSpec>();
         if (backends is null || backends.Count == 0)
@@ -176,7 +177,8 @@ public static class ConfigValidator
             }
             var address = ParseAddress(backend.Address, $"{path}.address", errors);
             var weightOk = CheckRange(backend.Weight, 0, ushort.MaxValue, $"{path}.weight", errors);
-            if (address is null || !weightOk)
+            var probe = HealthValidator.Probe(health, backend.Health, vipPort, vipPath, path, errors);
+            if (address is null || !weightOk || probe is null)
             {
                 continue;
             }
@@ -186,7 +188,7 @@ public static class ConfigValidator
                 continue;
             }
             seen.Add(address, j);
-            specs.Add(new BackendSpec(address, (ushort)backend.Weight, backend.Drained));
+            specs.Add(new BackendSpec(address, (ushort)backend.Weight, backend.Drained) { Disabled = backend.Disabled, Probe = probe });
         }
         if (specs.Count == backends.Count && specs.All(b => b.Weight == 0))
         {

@@ -15,6 +15,9 @@ public sealed class VipConfig
     /// <summary>How new flows are placed: <c>maglev</c>, <c>maglev-src</c>, <c>rr</c>, <c>wrr</c>, <c>lc</c> or <c>wlc</c> (see <see cref="Model.Schedulers"/>). <remarks>Default maglev.</remarks></summary>
     public string Scheduler { get; set; } = "maglev";
 
+    /// <summary>How the backends' health is checked, and the rails that limit what failing health does. <remarks>Default: no active check.</remarks></summary>
+    public HealthConfig? Health { get; set; }
+
     /// <summary>Where the VIP's flows go.</summary>
     public List<BackendConfig> Backends { get; set; } = [];
 }

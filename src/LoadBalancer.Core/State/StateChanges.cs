@@ -92,6 +92,10 @@ public static class StateChanges
     public static StateOverlay SetDrained(BalancerConfig file, StateOverlay overlay, VipKey key, string address, bool drained)
         => SetBackend(file, overlay, key, address, b => b.Drained = drained, s => s with { Drained = drained });
 
+    /// <summary>Disables (out of service: no new flows, flows removed, no probes) or enables backend <paramref name="address"/> of VIP <paramref name="key"/>.</summary>
+    public static StateOverlay SetDisabled(BalancerConfig file, StateOverlay overlay, VipKey key, string address, bool disabled)
+        => SetBackend(file, overlay, key, address, b => b.Disabled = disabled, s => s with { Disabled = disabled });
+
     /// <summary>
     /// Sets the scheduler of VIP <paramref name="key"/> to <paramref name="scheduler"/>, a
     /// <see cref="Schedulers"/> name in any letter case (stored as the canonical name); null puts it

@@ -77,10 +77,19 @@ public sealed class StateOverlay
         Port = vip.Port,
         Protocol = vip.Protocol,
         Scheduler = vip.Scheduler,
+        Health = vip.Health,
         Backends = [.. vip.Backends.Select(Clone)],
     };
 
-    internal static BackendConfig Clone(BackendConfig backend) => new() { Address = backend.Address, Weight = backend.Weight, Drained = backend.Drained };
+    // Health settings are never changed in place, so the copy shares them.
+    internal static BackendConfig Clone(BackendConfig backend) => new()
+    {
+        Address = backend.Address,
+        Weight = backend.Weight,
+        Drained = backend.Drained,
+        Disabled = backend.Disabled,
+        Health = backend.Health,
+    };
 
     internal static VipKey Key(VipConfig vip) => TryKey(vip) ?? throw new ArgumentException($"'{vip.Address}:{vip.Port}/{vip.Protocol}' is not a VIP key");
 

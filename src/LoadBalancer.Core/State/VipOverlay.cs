@@ -12,7 +12,7 @@ public sealed class VipOverlay
     /// <summary>File backends removed at run time (addresses).</summary>
     public List<string> RemovedBackends { get; set; } = [];
 
-    /// <summary>Weight and drain set at run time on file backends, by address.</summary>
+    /// <summary>Weight, drain and disable set at run time on file backends, by address.</summary>
     public Dictionary<string, BackendSettings> Backends { get; set; } = [];
 
     /// <summary>Scheduler set at run time (a <see cref="Schedulers"/> name); null = as in the file.</summary>
@@ -42,6 +42,7 @@ public sealed class VipOverlay
             {
                 backend.Weight = settings.Weight ?? backend.Weight;
                 backend.Drained = settings.Drained ?? backend.Drained;
+                backend.Disabled = settings.Disabled ?? backend.Disabled;
             }
         }
         result.Backends.AddRange(AddedBackends.Select(StateOverlay.Clone));

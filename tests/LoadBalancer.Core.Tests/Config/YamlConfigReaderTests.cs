@@ -31,10 +31,33 @@ public sealed class YamlConfigReaderTests
             port: 443
             protocol: tcp
             scheduler: wrr
+            health:
+              kind: https
+              port: 8443
+              path: /healthz
+              host: www.example.com
+              expect_status: 200-299
+              tls_verify: false
+              interval: 5s
+              timeout: 2s
+              rise: 4
+              fall: 5
+              jitter: 20
+              slow_start: 1m
+              max_ejection_percent: 30
+              panic_threshold: 10
+              drain_timeout: 2m
+              passive_min_events: 7
+              passive_ratio: 80
+              passive_window: 4s
             backends:
               - address: 10.1.0.1
                 weight: 3
                 drained: false
+                disabled: true
+                health:
+                  kind: command
+                  command: [/bin/true, --quick]
               - address: fd00::2
                 weight: 0
                 drained: true
@@ -71,7 +94,14 @@ public sealed class YamlConfigReaderTests
         var web = config.Vips[0];
         Assert.Equal(("192.0.2.10", 443L, "tcp", "wrr"), (web.Address, web.Port, web.Protocol, web.Scheduler));
         Assert.Equal(2, web.Backends.Count);
-        Assert.Equal(("10.1.0.1", 3L, false), (web.Backends[0].Address, web.Backends[0].Weight, web.Backends[0].Drained));
+        Assert.Equal(("10.1.0.1", 3L, false, true), (web.Backends[0].Address, web.Backends[0].Weight, web.Backends[0].Drained, web.Backends[0].Disabled));
+        Assert.Equal("command", web.Backends[0].Health!.Kind);
+        Assert.Equal(["/bin/true", "--quick"], web.Backends[0].Health!.Command!);
+        var h = web.Health!;
+        Assert.Equal(("https", 8443L, "/healthz", "www.example.com", "200-299", false), (h.Kind, h.Port, h.Path, h.Host, h.ExpectStatus, h.TlsVerify));
+        Assert.Equal(("5s", "2s", 4L, 5L, 20L), (h.Interval, h.Timeout, h.Rise, h.Fall, h.Jitter));
+        Assert.Equal(("1m", 30L, 10L, "2m"), (h.SlowStart, h.MaxEjectionPercent, h.PanicThreshold, h.DrainTimeout));
+        Assert.Equal((7L, 80L, "4s"), (h.PassiveMinEvents, h.PassiveRatio, h.PassiveWindow));
         Assert.Equal(("fd00::2", 0L, true), (web.Backends[1].Address, web.Backends[1].Weight, web.Backends[1].Drained));
         var dns = config.Vips[1];
         Assert.Equal(("2001:db8::53", 0L, "udp", "Maglev-Src"), (dns.Address, dns.Port, dns.Protocol, dns.Scheduler));
@@ -103,9 +133,23 @@ public sealed class YamlConfigReaderTests
         Assert.Equal(
             [new VipKey(IPAddress.Parse("192.0.2.10"), 443, L4Protocol.Tcp), new VipKey(IPAddress.Parse("2001:db8::53"), 0, L4Protocol.Udp)],
             spec.Vips.Select(v => v.Key));
+        var https = new Core.Health.ProbeSpec(Core.Health.ProbeKind.Https, 8443, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 4, 5, 20)
+        {
+            Path = "/healthz",
+            Host = "www.example.com",
+            StatusMin = 200,
+            StatusMax = 299,
+            TlsVerify = false,
+        };
         Assert.Equal(
-            [new BackendSpec(IPAddress.Parse("10.1.0.1"), 3, false), new BackendSpec(IPAddress.Parse("fd00::2"), 0, true)],
+            [
+                new BackendSpec(IPAddress.Parse("10.1.0.1"), 3, false) { Disabled = true, Probe = https with { Kind = Core.Health.ProbeKind.Command, Command = ["/bin/true", "--quick"] } },
+                new BackendSpec(IPAddress.Parse("fd00::2"), 0, true) { Probe = https },
+            ],
             spec.Vips[0].Backends);
+        Assert.Equal(
+            new Core.Health.HealthPolicy(TimeSpan.FromMinutes(1), 30, 10, TimeSpan.FromMinutes(2), new Core.Health.PassiveRule(7, 80, TimeSpan.FromSeconds(4))),
+            spec.Vips[0].Health);
         Assert.Equal([new BackendSpec(IPAddress.Parse("10.2.0.1"), 1)], spec.Vips[1].Backends);
         Assert.Equal([Scheduler.Wrr, Scheduler.MaglevSrc], spec.Vips.Select(v => v.Scheduler));
     }
@@ -115,6 +159,7 @@ public sealed class YamlConfigReaderTests
     [InlineData(typeof(NodeConfig), "node.")]
     [InlineData(typeof(VipConfig), "vips[0].")]
     [InlineData(typeof(BackendConfig), "vips[0].backends[0].")]
+    [InlineData(typeof(HealthConfig), "vips[0].health.")]
     public void FullConfig_WritesEveryKeyOfEachSection(Type section, string where)
     {
         // Keeps the full-config tests honest: a property added to a config class must be read there too.
@@ -398,7 +443,12 @@ public sealed class YamlConfigReaderTests
             ["10.210.100.1:80/tcp", "10.210.100.1:5353/udp", "[fd00:210:100::1]:80/tcp", "[fd00:210:100::1]:5353/udp"],
             spec.Vips.Select(v => v.Key.ToString()));
         Assert.All(spec.Vips, v => Assert.Equal(3, v.Backends.Count));
-        Assert.All(spec.Vips.SelectMany(v => v.Backends), b => Assert.Equal(new BackendSpec(b.Address, 1), b));
+        Assert.All(spec.Vips.SelectMany(v => v.Backends), b =>
+        {
+            Assert.Equal(new BackendSpec(b.Address, 1) { Probe = b.Probe }, b);
+            // every backend is checked by a GET on its HTTP port, the UDP VIPs' too
+            Assert.Equal((Core.Health.ProbeKind.Http, (ushort)80, "/"), (b.Probe.Kind, b.Probe.Port, b.Probe.Path));
+        });
     }
 
     [Fact]
