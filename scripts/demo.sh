@@ -4,7 +4,8 @@
 #   2. lbd on its embedded default configuration, in the balancer's namespace
 #   3. real traffic from the client: HTTP (IPv4 and IPv6) and UDP, for about 30 seconds,
 #      with `lbctl stats --watch` live
-#   4. `lbctl backend drain` of one backend: new flows leave it, traffic moves to the others
+#   4. `lbctl backend drain` of one backend: new flows leave it, traffic moves to the others,
+#      lbctl health shows it draining
 #   5. everything torn down, also on Ctrl-C
 # Needs root. DEMO_SECONDS (default 15) sets the length of each watch phase.
 set -euo pipefail
@@ -92,9 +93,13 @@ pids+=($!)
 say "live stats for ${seconds}s (lbctl stats --watch)"
 lbctl stats --watch --interval 1 --count "$seconds"
 
+say "health: every backend probed by an HTTP GET (lbctl health)"
+lbctl health
+
 say "lbctl backend drain 10.210.100.1:80/tcp 10.210.0.11: be1 takes no new flows, its existing flows finish"
 lbctl backend drain 10.210.100.1:80/tcp 10.210.0.11
 lbctl backend list 10.210.100.1:80/tcp
+lbctl health 10.210.100.1:80/tcp
 lbctl explain 10.210.0.100:40000 10.210.100.1:80/tcp
 
 say "live stats for ${seconds}s: 10.210.0.11's flows/s falls to 0 on 10.210.100.1:80/tcp, the others take its share"
