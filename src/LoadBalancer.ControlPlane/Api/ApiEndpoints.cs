@@ -100,7 +100,7 @@ public static class ApiEndpoints
                 var id = ids[reference];
                 double? share = draws is null ? null : draws.Length == 0 ? 0 : slots.GetValueOrDefault(id) / (double)draws.Length;
                 var state = health.TryGetValue(reference, out var known) ? BackendStates.Name(known) : "healthy";
-                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, HealthReports.ActiveFlows(balancer, ids, reference)) { State = state };
+                return new BackendInfo(b.Address.ToString(), b.Weight, b.Drained, id, share, StatsReader.ActiveFlows(balancer, id)) { State = state };
             });
             return new VipInfo(vip.Key.ToString(), state.Desired.Overlay.IsRuntimeVip(vip.Key) ? "runtime" : "config",
                 Schedulers.Name(vip.Scheduler), !Schedulers.KeepsBackendAcrossNodes(vip.Scheduler), [.. backends]);

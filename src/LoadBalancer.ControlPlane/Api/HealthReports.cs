@@ -2,7 +2,6 @@ using LoadBalancer.Bpf.Objects;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.Core.Api;
 using LoadBalancer.Core.Health;
-using LoadBalancer.Core.Planning;
 
 namespace LoadBalancer.ControlPlane.Api;
 
@@ -31,10 +30,6 @@ public static class HealthReports
                 b.Consecutive,
                 wallNow - (now - b.Since),
                 b.Verdict.WeightPercent,
-                ActiveFlows(balancer, ids, b.Backend)))]))];
+                ids.TryGetValue(b.Backend, out var id) ? StatsReader.ActiveFlows(balancer, id) : 0))]))];
     }
-
-    /// <summary>The active-flow count of <paramref name="backend"/> (0 if it has no id or the count raced below 0).</summary>
-    public static long ActiveFlows(BalancerObject balancer, IReadOnlyDictionary<BackendRef, uint> ids, BackendRef backend)
-        => ids.TryGetValue(backend, out var id) && balancer.RealFlows.TryLookup(id, out var count) ? Math.Max(0, count) : 0;
 }

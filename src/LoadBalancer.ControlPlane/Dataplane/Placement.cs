@@ -76,7 +76,7 @@ public sealed record Placement(Scheduler Scheduler, IPAddress? Backend, uint? Ri
             {
                 continue;
             }
-            var flows = balancer.RealFlows.TryLookup(id, out var count) && count > 0 ? (ulong)count : 0;
+            var flows = (ulong)StatsReader.ActiveFlows(balancer, id);
             var weight = weighted ? real.Weight : 1UL;
             compared.Add(weighted ? $"{real.Addr.ToAddress(real.Family)} {flows}/{weight}" : $"{real.Addr.ToAddress(real.Family)} {flows}");
             if (best == 0 || flows * bestWeight < bestFlows * weight)

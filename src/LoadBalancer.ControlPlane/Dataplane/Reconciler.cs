@@ -100,29 +100,11 @@ public sealed partial class Reconciler : IDisposable
             var overlay = change(current.Desired.Config, current.Desired.Overlay);
             var desired = current.Desired with { Overlay = overlay };
             var spec = ConfigValidator.Validate(desired.Effective);
-            ChangeOutcome outcome;
-            _health.Sync(spec, Monotonic.Now);
-            try
-            {
-                var plan = Plan(spec);
-                // Persisted before the maps are written, so what is in force is always on disk; if the
-                // write fails, the previous state goes back to disk as well.
-                await _store.SaveOverlayAsync(overlay, cancellationToken);
-                try
-                {
-                    outcome = Sync(desired, spec, plan, current.Generation + 1);
-                }
-                catch
-                {
-                    await _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None);
-                    throw;
-                }
-            }
-            catch
-            {
-                _health.Sync(current.Spec, Monotonic.Now);
-                throw;
-            }
+            // Persisted before the maps are written, so what is in force is always on disk; if the
+            // write fails, the previous state goes back to disk as well.
+            var outcome = await ApplyAsync(current, desired, spec,
+                () => _store.SaveOverlayAsync(overlay, cancellationToken),
+                () => _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None));
             LogChanged(outcome.Generation, outcome.Summary);
             return outcome;
         }
@@ -152,17 +134,7 @@ public sealed partial class Reconciler : IDisposable
                 throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
             }
             var ports = RedirectPortIndexes(spec.Node);
-            ChangeOutcome outcome;
-            _health.Sync(spec, Monotonic.Now);
-            try
-            {
-                outcome = Sync(desired, spec, Plan(spec), current.Generation + 1);
-            }
-            catch
-            {
-                _health.Sync(current.Spec, Monotonic.Now);
-                throw;
-            }
+            var outcome = await ApplyAsync(current, desired, spec, () => Task.CompletedTask, () => Task.CompletedTask);
             RedirectPorts.Set(Host.Balancer, ports);
             LogReloaded(outcome.Generation, outcome.Summary);
             return outcome;
@@ -240,6 +212,33 @@ public sealed partial class Reconciler : IDisposable
     {
         _host?.Dispose();
         _gate.Dispose();
+    }
+
+    // A change or reload in force: health takes the new backends before the plan (one added or
+    // returned ramps in from its first table), the change is persisted, the maps written; if any
+    // step fails, the persisted state and health go back to what is in force.
+    private async Task<ChangeOutcome> ApplyAsync(ReconcilerState current, DesiredState desired, BalancerSpec spec, Func<Task> persist, Func<Task> unpersist)
+    {
+        _health.Sync(spec, Monotonic.Now);
+        try
+        {
+            var plan = Plan(spec);
+            await persist();
+            try
+            {
+                return Sync(desired, spec, plan, current.Generation + 1);
+            }
+            catch
+            {
+                await unpersist();
+                throw;
+            }
+        }
+        catch
+        {
+            _health.Sync(current.Spec, Monotonic.Now);
+            throw;
+        }
     }
 
     // Ids for the new state, with health's weights, on a copy of the planner that Sync keeps once the plan is in force;

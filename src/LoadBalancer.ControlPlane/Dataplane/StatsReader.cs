@@ -27,7 +27,7 @@ public static class StatsReader
                 .Select(b =>
                 {
                     var total = LbStats.Sum(balancer.RealStats.Lookup(b.Key));
-                    var active = balancer.RealFlows.TryLookup(b.Key, out var count) ? Math.Max(0, count) : 0;
+                    var active = ActiveFlows(balancer, b.Key);
                     return new BackendStats(b.Value.Address.ToString(), drained[b.Value.Address], Traffic(total), active,
                         (long)total.SynRetransmits, (long)total.FreshRsts);
                 })
@@ -45,6 +45,10 @@ public static class StatsReader
             .ToList();
         return new StatsResponse(at, vips, reasons, balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries);
     }
+
+    /// <summary>Backend <paramref name="id"/>'s active flows (lb_real_flows); 0 when it has none or a recount raced the count below 0.</summary>
+    public static long ActiveFlows(BalancerObject balancer, uint id)
+        => balancer.RealFlows.TryLookup(id, out var count) ? Math.Max(0, count) : 0;
 
     private static Traffic Traffic(LbStats total) => new(total.Packets, total.Bytes, total.NewFlows);
 }

@@ -97,7 +97,7 @@ public sealed partial class HealthService(
         }
         Report(reports);
         var ids = reconciler.Current.Plan.Backends.ToDictionary(b => b.Value, b => b.Key);
-        var due = board.DueForPurge(now, b => Api.HealthReports.ActiveFlows(reconciler.Host.Balancer, ids, b));
+        var due = board.DueForPurge(now, b => ids.TryGetValue(b, out var id) ? StatsReader.ActiveFlows(reconciler.Host.Balancer, id) : 0);
         if (due.Count > 0)
         {
             var removed = await reconciler.PurgeFlowsAsync(due, cancellationToken);
