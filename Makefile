@@ -61,9 +61,10 @@ demo: deps build ## the main job: veth topology, lbd on its embedded config, tra
 
 test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (root, netns)
 	$(Q)scripts/topo.sh clean-tests
+	$(Q)scripts/cluster_topo.sh clean-tests
 	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
 
-test-unit: ## Core unit tests, health probes on loopback and the ABI layout proof (no root)
+test-unit: ## Core unit tests; probes, BGP speaker and etcd store against real daemons (root); the ABI layout proof
 	$(Q)$(TEST) tests/LoadBalancer.Core.Tests
 	$(Q)$(TEST) tests/LoadBalancer.ControlPlane.Tests
 	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests
@@ -118,3 +119,4 @@ clean: ## remove build products and leftover test state
 	$(Q)rm -rf bpf/.output native/.output
 	$(Q)find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
 	$(Q)scripts/topo.sh clean-tests || true
+	$(Q)scripts/cluster_topo.sh clean-tests || true

@@ -3,9 +3,12 @@
 # Idempotent: a second run changes nothing. `--check` only reports what is missing.
 set -euo pipefail
 
-# Debian packages: build (clang, llvm, libbpf-dev, gcc), topology and traffic
-# (iproute2, ethtool, iputils-ping, curl, python3 for the backends' servers).
-packages=(clang llvm libbpf-dev libbpf1 gcc libc6-dev make iproute2 ethtool iputils-ping curl python3 bpftool util-linux)
+# Debian packages: build (clang, llvm, libbpf-dev, gcc; GoBGP's API definitions from
+# golang-github-osrg-gobgp-dev), topology and traffic (iproute2, ethtool, iputils-ping, curl,
+# python3 for the backends' servers), the cluster's daemons (gobgpd on the LB nodes, BIRD as the
+# tests' router, etcd).
+packages=(clang llvm libbpf-dev libbpf1 gcc libc6-dev make iproute2 ethtool iputils-ping curl python3 bpftool util-linux
+          golang-github-osrg-gobgp-dev gobgpd bird2 etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -64,12 +64,11 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 		__sync_fetch_and_add(count, delta);
 }
 
-/* Pin the flow to real_id, replacing any older entry for the same 5-tuple
- * (flags 0: for TCP, an open handshake), and count it for the backend. A
- * failed insert only costs the flow its pin: the next packet is placed again
- * (and counted again, until the recount). */
-static __always_inline void flow_insert(const struct lb_flow_key *key,
-					__u32 real_id, __u32 vip_id, __u64 now)
+/* Write the entry pinning key to real_id with bpf_map_update_elem's flags;
+ * returns its result, 0 or a negative errno. */
+static __always_inline long flow_write(const struct lb_flow_key *key,
+				       __u32 real_id, __u32 vip_id, __u64 now,
+				       __u64 update_flags)
 {
 	struct lb_flow flow = {
 		.atime_ns = now,
@@ -77,8 +76,30 @@ static __always_inline void flow_insert(const struct lb_flow_key *key,
 		.vip_id = vip_id,
 	};
 
-	bpf_map_update_elem(&lb_flows, key, &flow, BPF_ANY);
+	return bpf_map_update_elem(&lb_flows, key, &flow, update_flags);
+}
+
+/* Pin the flow to real_id, replacing any older entry for the same 5-tuple
+ * (flags 0: for TCP, an open handshake), and count it for the backend. A
+ * failed insert only costs the flow its pin: the next packet is placed again
+ * (and counted again, until the recount). */
+static __always_inline void flow_insert(const struct lb_flow_key *key,
+					__u32 real_id, __u32 vip_id, __u64 now)
+{
+	flow_write(key, real_id, vip_id, now, BPF_ANY);
 	flow_count(real_id, 1);
+}
+
+/* Pin the flow to real_id only if the table holds no entry for its 5-tuple,
+ * live or not (BPF_NOEXIST: one walk of the hash bucket, no lookup before),
+ * and then count it. Returns whether it did; if not, nothing changed. */
+static __always_inline bool flow_insert_new(const struct lb_flow_key *key,
+					    __u32 real_id, __u32 vip_id, __u64 now)
+{
+	if (flow_write(key, real_id, vip_id, now, BPF_NOEXIST))
+		return false;
+	flow_count(real_id, 1);
+	return true;
 }
 
 /* The client's FIN or RST ends the flow's count, once; the entry stays, so

@@ -41,8 +41,16 @@ static __always_inline __u32 select_ring(__u32 vip_id, __u32 hash)
 	return id ? *id : 0;
 }
 
-/* rr, wrr: the list entry at this CPU's cursor, which then moves on. */
-static __always_inline __u32 select_next(__u32 vip_id)
+/* A scheduler's choice for one new flow, made without side effects:
+ * select_commit then moves an rr/wrr cursor past it, once the flow is placed. */
+struct lb_pick {
+	__u32 id;		/* backend id; 0 if none */
+	__u32 next;		/* the cursor's value after this pick */
+	__u32 *cursor;		/* this CPU's rr/wrr cursor; NULL: none to move */
+};
+
+/* rr, wrr: the list entry at this CPU's cursor, which is to move on. */
+static __always_inline void select_next(__u32 vip_id, struct lb_pick *pick)
 {
 	__u32 zero = 0, pos, *n, *cursor, *id;
 	void *list;
@@ -50,15 +58,16 @@ static __always_inline __u32 select_next(__u32 vip_id)
 	list = bpf_map_lookup_elem(&lb_schedules, &vip_id);
 	cursor = bpf_map_lookup_elem(&lb_rr_cursors, &vip_id);
 	if (!list || !cursor)
-		return 0;
+		return;
 	n = bpf_map_lookup_elem(list, &zero);
 	if (!n || !*n)
-		return 0;
+		return;
 	pos = *cursor < *n ? *cursor : 0;
-	*cursor = pos + 1;
+	pick->cursor = cursor;
+	pick->next = pos + 1;
 	pos += 1;
 	id = bpf_map_lookup_elem(list, &pos);
-	return id ? *id : 0;
+	pick->id = id ? *id : 0;
 }
 
 struct select_least_ctx {
@@ -121,26 +130,50 @@ static __always_inline __u32 select_least(__u32 vip_id, __u32 hash, bool weighte
 	return c.best_id;
 }
 
-/* The backend id the VIP's scheduler gives a new flow; 0 if none. */
+/* What the VIP's scheduler gives a new flow, in *pick (zeroed by the caller);
+ * nothing changes until select_commit. */
+static __always_inline void select_pick(const struct lb_vip *vip,
+					const struct lb_flow_key *flow,
+					__u32 hash, struct lb_pick *pick)
+{
+	switch (vip->scheduler) {
+	case LB_SCHED_MAGLEV:
+		pick->id = select_ring(vip->id, hash);
+		break;
+	case LB_SCHED_MAGLEV_SRC:
+		pick->id = select_ring(vip->id, hash_source(flow, lb_cfg.hash_seed));
+		break;
+	case LB_SCHED_RR:
+	case LB_SCHED_WRR:
+		select_next(vip->id, pick);
+		break;
+	case LB_SCHED_LC:
+		pick->id = select_least(vip->id, hash, false);
+		break;
+	case LB_SCHED_WLC:
+		pick->id = select_least(vip->id, hash, true);
+		break;
+	}
+}
+
+/* Move this CPU's rr/wrr cursor past the pick (nothing for other schedulers). */
+static __always_inline void select_commit(const struct lb_pick *pick)
+{
+	if (pick->cursor)
+		*pick->cursor = pick->next;
+}
+
+/* The backend id the VIP's scheduler gives a new flow; 0 if none. An rr/wrr
+ * cursor moves on even then. */
 static __always_inline __u32 select_real(const struct lb_vip *vip,
 					 const struct lb_flow_key *flow,
 					 __u32 hash)
 {
-	switch (vip->scheduler) {
-	case LB_SCHED_MAGLEV:
-		return select_ring(vip->id, hash);
-	case LB_SCHED_MAGLEV_SRC:
-		return select_ring(vip->id, hash_source(flow, lb_cfg.hash_seed));
-	case LB_SCHED_RR:
-	case LB_SCHED_WRR:
-		return select_next(vip->id);
-	case LB_SCHED_LC:
-		return select_least(vip->id, hash, false);
-	case LB_SCHED_WLC:
-		return select_least(vip->id, hash, true);
-	default:
-		return 0;
-	}
+	struct lb_pick pick = {};
+
+	select_pick(vip, flow, hash, &pick);
+	select_commit(&pick);
+	return pick.id;
 }
 
 #endif /* LB_SELECT_H */

@@ -16,6 +16,7 @@ root.Subcommands.Add(StatsCommand.Build(cli));
 root.Subcommands.Add(FlowsCommand.Build(cli));
 root.Subcommands.Add(ExplainCommand.Build(cli));
 root.Subcommands.Add(ConfigCommands.Build(cli));
+root.Subcommands.Add(NodeCommands.Build(cli));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -123,6 +123,34 @@ public sealed class FlowTableTests : IDisposable
     }
 
     [Fact]
+    public void Syn_OnAnEntryIdlePastTheTcpTimeout_IsPlacedOnTheRing_AndCountedAsANewFlow()
+    {
+        var flow = Flow(s_tcp, 27000);
+        var ringBackend = _world.RingBackend(s_tcp, flow);
+        var stale = IPAddress.Parse(new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.First(b => !IPAddress.Parse(b).Equals(ringBackend)));
+        var idleNs = (ulong)_world.Spec.Node.TcpIdleTimeout.Ticks * 100 + 60_000_000_000;
+        _world.Balancer.Flows.Update(flow.ToAbi(), new LbFlow
+        {
+            AtimeNs = KernelClock.MonotonicCoarseNs - idleNs, // wraps on a young host: the data plane's age is modular too
+            RealId = _world.BackendId(s_tcp, stale),
+            VipId = (ushort)_world.Synchronizer.Applied!.Vips[s_tcp],
+            Flags = LbFlowFlag.Established,
+        });
+        var before = _world.Counters();
+
+        Assert.Equal(ringBackend, Send(flow, Packet.TcpSyn));
+
+        var after = _world.Counters();
+        Assert.Equal(1UL, after.VipDelta(before, s_tcp).NewFlows);
+        Assert.Equal(1UL, after.BackendDelta(before, _world.BackendId(s_tcp, ringBackend)).NewFlows);
+        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry));
+        Assert.Equal(_world.BackendId(s_tcp, ringBackend), entry.RealId);
+        Assert.Equal(default, entry.Flags);
+        var now = KernelClock.MonotonicCoarseNs;
+        Assert.InRange(entry.AtimeNs, now - 2_000_000_000, now + 2_000_000_000);
+    }
+
+    [Fact]
     public void PinnedFlow_OfARemovedVip_IsNoLongerForwarded()
     {
         var udp = Flow(s_udp, 26000);

@@ -175,6 +175,29 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(default, entry.Flags);
     }
 
+    [Theory]
+    [InlineData("rr")]
+    [InlineData("wrr")]
+    public void RetransmittedSyn_LeavesTheCursor_SoTheNextNewFlowGetsTheNextListEntry(string scheduler)
+    {
+        _world.Apply(Config(scheduler, [1, 1, 1]));
+        var plan = _world.Synchronizer.Applied!;
+        var vipId = plan.Vips[s_vip];
+        var list = plan.Lists[vipId];
+        var cursor = _world.Balancer.RrCursors.Lookup(vipId)[0]; // the test runs on CPU 0
+        var start = cursor < list.Length ? (int)cursor : 0;
+        var flow = Flow(s_client);
+
+        var first = Send(flow, Packet.TcpSyn);
+        var retransmits = Enumerable.Range(0, 4).Select(_ => Send(flow, Packet.TcpSyn)).ToList();
+        var next = Send(Flow(s_client), Packet.TcpSyn);
+
+        Assert.Equal(plan.BackendAddress(list[start]), first);
+        Assert.All(retransmits, b => Assert.Equal(first, b));
+        Assert.Equal(plan.BackendAddress(list[(start + 1) % list.Length]), next);
+        Assert.Equal((uint)((start + 1) % list.Length + 1), _world.Balancer.RrCursors.Lookup(vipId)[0]);
+    }
+
     [Fact]
     public void Recount_ReplacesEachCount_ByTheLiveUnclosedFlows()
     {

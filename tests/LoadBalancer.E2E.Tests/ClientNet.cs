@@ -15,7 +15,12 @@ public sealed class ClientNet : IDisposable
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
     private readonly NetnsThread _thread;
 
-    public ClientNet(Topology topology) => _thread = new NetnsThread(topology.NamespacePath("cl"));
+    public ClientNet(Topology topology) : this(topology.NamespacePath("cl"))
+    {
+    }
+
+    /// <summary>A client in the namespace at <paramref name="namespacePath"/> (the cluster topology's cl).</summary>
+    public ClientNet(string namespacePath) => _thread = new NetnsThread(namespacePath);
 
     /// <summary>An HTTP client whose connections start in the client namespace; <paramref name="connected"/> hears each connection's source port.</summary>
     public HttpClient Http(Action<int>? connected = null)

@@ -44,8 +44,8 @@ public static class VipCommands
         add.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
         {
             var request = new VipRequest(parse.GetValue(key)!, [.. parse.GetValue(backends)!.Select(BackendArgument.Parse)], parse.GetValue(scheduler));
-            await Change(cli, parse, client, HttpMethod.Post, "v1/vips", request, ct);
-            WarnIfPerNode(parse.GetValue(scheduler));
+            var change = await Change(cli, parse, client, HttpMethod.Post, "v1/vips", request, ct);
+            WarnIfPerNode(change, parse.GetValue(scheduler));
         }, cancel));
 
         var remove = new Command("remove", "Remove a VIP and its backends; its traffic then drops as unserved, or passes if no VIP is left on the address.");
@@ -70,8 +70,8 @@ public static class VipCommands
             // an absent --backend reads as an empty array: leave the backends alone then
             var newBackends = parse.GetResult(setBackends) is null ? null : parse.GetValue(setBackends)!.Select(BackendArgument.Parse).ToList();
             var request = new VipUpdate(newBackends, parse.GetValue(scheduler));
-            await Change(cli, parse, client, HttpMethod.Patch, $"v1/vips?vip={LbdClient.Q(parse.GetValue(key)!)}", request, ct);
-            WarnIfPerNode(request.Scheduler);
+            var change = await Change(cli, parse, client, HttpMethod.Patch, $"v1/vips?vip={LbdClient.Q(parse.GetValue(key)!)}", request, ct);
+            WarnIfPerNode(change, request.Scheduler);
         }, cancel));
 
         foreach (var command in new[] { list, add, remove, set })
@@ -82,20 +82,21 @@ public static class VipCommands
     }
 
     /// <summary>Sends a change and prints what lbd applied.</summary>
-    public static async Task Change(CliContext cli, ParseResult parse, LbdClient client, HttpMethod method, string path, object? body, CancellationToken ct)
+    public static async Task<ChangeResponse> Change(CliContext cli, ParseResult parse, LbdClient client, HttpMethod method, string path, object? body, CancellationToken ct)
     {
         var change = await client.SendAsync<ChangeResponse>(method, path, body, ct);
         cli.Print(parse, client, () => $"applied (generation {change.Generation}): {change.Summary}\n");
+        return change;
     }
 
     /// <summary>A backend's share of new flows as lbctl shows it: <c>33.3%</c>, or <c>-</c> where counts decide (lc, wlc).</summary>
     public static string ShareText(BackendInfo backend) => backend.Share is { } share ? $"{share * 100:0.0}%" : "-";
 
-    // The README's ECMP caveat, said where the choice is made. lbd cannot tell yet whether other
-    // nodes announce the same VIP, so the warning comes with every per-node scheduler.
-    private static void WarnIfPerNode(string? scheduler)
+    // The README's ECMP caveat, said where the choice is made, when the node is part of a cluster
+    // (etcd store or BGP): then other nodes serve the same VIP.
+    private static void WarnIfPerNode(ChangeResponse change, string? scheduler)
     {
-        if (scheduler is not null && Schedulers.TryParse(scheduler, out var parsed) && !Schedulers.KeepsBackendAcrossNodes(parsed))
+        if (change.Clustered && scheduler is not null && Schedulers.TryParse(scheduler, out var parsed) && !Schedulers.KeepsBackendAcrossNodes(parsed))
         {
             Console.Error.WriteLine($"lbctl: warning: {Schedulers.Name(parsed)} decides on this node's state; if ECMP spreads the VIP over several nodes, a flow moved to another node may change backend (maglev and maglev-src do not)");
         }

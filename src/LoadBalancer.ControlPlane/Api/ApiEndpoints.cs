@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Reflection;
+using LoadBalancer.ControlPlane.Cluster;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.ControlPlane.Hosting;
 using LoadBalancer.Core.Api;
@@ -60,10 +61,14 @@ public static class ApiEndpoints
             Guard(r, state => Results.Ok(StatsReader.Read(r.Host.Balancer, state, time.GetUtcNow()))));
         v1.MapGet("/flows", (Reconciler r, string? client, string? vip) => Guard(r, _ => Flows(r, client, vip)));
         v1.MapGet("/explain", (Reconciler r, string client, string vip) => Guard(r, _ => Explain(r, client, vip)));
+        v1.MapPost("/node/drain", async (NodeDrain drain, AnnouncementService bgp, string? grace, CancellationToken ct) =>
+            await Run(async () => Results.Ok(await ClusterReports.DrainAsync(drain, bgp, grace, ct))));
+        v1.MapPost("/node/undrain", async (NodeDrain drain, AnnouncementService bgp, CancellationToken ct) =>
+            await Run(async () => Results.Ok(await ClusterReports.UndrainAsync(drain, bgp, ct))));
         return app;
     }
 
-    private static IResult Status(Reconciler r, LbdOptions options, Store.IDesiredStateStore store) => Guard(r, state => Results.Ok(new StatusResponse(
+    private static IResult Status(Reconciler r, LbdOptions options, Store.IDesiredStateStore store, NodeDrain drain, AnnouncementService bgp) => Guard(r, state => Results.Ok(new StatusResponse(
         options.Instance,
         s_version,
         r.Host.Interface,
@@ -77,7 +82,12 @@ public static class ApiEndpoints
         r.LastError,
         state.Spec.Vips.Count,
         state.Spec.Vips.Sum(v => v.Backends.Count),
-        r.Host.Balancer.Flows.Map.MaxEntries)));
+        r.Host.Balancer.Flows.Map.MaxEntries)
+    {
+        Store = ClusterReports.Store(store),
+        Node = ClusterReports.Node(drain, bgp),
+        Bgp = ClusterReports.Bgp(bgp),
+    }));
 
     private static List<VipInfo> Vips(ReconcilerState state, Bpf.Objects.BalancerObject balancer, HealthBoard board)
     {
@@ -144,7 +154,7 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> Change(Reconciler r, Func<BalancerConfig, StateOverlay, StateOverlay> change, CancellationToken ct)
-        => await Run(async () => Results.Ok(Change(await r.ChangeAsync(change, ct))));
+        => await Run(async () => Results.Ok(Change(await r.ChangeAsync(change, ct)) with { Clustered = r.Clustered }));
 
     private static ChangeResponse Change(ChangeOutcome outcome) => new(outcome.Generation, outcome.Summary);
 
@@ -186,6 +196,14 @@ public static class ApiEndpoints
         catch (FormatException e)
         {
             return Error(400, e.Message);
+        }
+        catch (Store.StoreUnavailableException e)
+        {
+            return Error(503, $"{e.Message}; nothing changed");
+        }
+        catch (Store.StoreConflictException e)
+        {
+            return Error(409, $"{e.Message}; nothing changed, try again");
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or Bpf.BpfException)
         {

@@ -19,6 +19,9 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "configuration reload refused, the running configuration stays: {Reason}")]
     private partial void LogReloadRefused(string reason);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "another node changed the shared state first; reading it again and redoing the change: {Reason}")]
+    private partial void LogChangeRaced(string reason);
+
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "writing the data plane failed; the next change reads the maps back and converges")]
     private partial void LogApplyFailed(Exception exception);
 }

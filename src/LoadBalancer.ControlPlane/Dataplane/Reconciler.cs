@@ -45,6 +45,9 @@ public sealed partial class Reconciler : IDisposable
     /// <summary>The last change or reload that was refused or failed.</summary>
     public string? LastError { get; private set; }
 
+    /// <summary>Whether this node is part of a cluster: its store is shared (etcd) or it announces over BGP.</summary>
+    public bool Clustered => _store.Shared || Current?.Spec.Bgp is not null;
+
     /// <summary>The running data plane.</summary>
     public DataplaneHost Host => _host ?? throw new InvalidOperationException("the data plane is not started");
 
@@ -70,7 +73,7 @@ public sealed partial class Reconciler : IDisposable
             }
             var ports = RedirectPortIndexes(spec.Node);
             _health.Sync(spec, Monotonic.Now);
-            var outcome = Sync(desired, spec, Plan(spec), generation: 1);
+            var outcome = Sync(desired, spec, Plan(spec, desired.Ids), generation: 1);
             RedirectPorts.Set(Host.Balancer, ports);
             FlowRecount.Apply(Host.Balancer, Current!.Plan.Backends.Keys);
             LogStarted(spec.Node.Interface, _store.Description, outcome.Summary);
@@ -88,27 +91,42 @@ public sealed partial class Reconciler : IDisposable
         }
     }
 
-    /// <summary>Applies a run-time change to the overlay; the change function may throw <see cref="StateChangeException"/>.</summary>
+    /// <summary>
+    /// Applies a run-time change to the overlay; the change function may throw <see cref="StateChangeException"/>.
+    /// With a shared store, a change that raced another node's is redone on the state read again (up to 3 times).
+    /// </summary>
     /// <exception cref="StateChangeException">What the change names is missing or there already.</exception>
     /// <exception cref="ConfigValidationException">The result is not a valid configuration (nothing changed).</exception>
+    /// <exception cref="StoreUnavailableException">A shared store cannot be reached (nothing changed).</exception>
     public async Task<ChangeOutcome> ChangeAsync(Func<BalancerConfig, StateOverlay, StateOverlay> change, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
-            var overlay = change(current.Desired.Config, current.Desired.Overlay);
-            var desired = current.Desired with { Overlay = overlay };
-            var spec = ConfigValidator.Validate(desired.Effective);
-            // Persisted before the maps are written, so what is in force is always on disk; if the
-            // write fails, the previous state goes back to disk as well.
-            var outcome = await ApplyAsync(current, desired, spec,
-                () => _store.SaveOverlayAsync(overlay, cancellationToken),
-                () => _store.SaveOverlayAsync(current.Desired.Overlay, CancellationToken.None));
-            LogChanged(outcome.Generation, outcome.Summary);
-            return outcome;
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+                var overlay = change(current.Desired.Config, current.Desired.Overlay);
+                var desired = current.Desired with { Overlay = overlay };
+                var spec = ConfigValidator.Validate(desired.Effective);
+                try
+                {
+                    // Kept before the maps are written, so what is in force is always stored; if the
+                    // write fails, a node's own state file goes back to the previous state as well.
+                    var outcome = await ApplyAsync(current, desired, spec,
+                        () => _store.CommitAsync(current.Desired, desired, cancellationToken),
+                        () => _store.Shared ? Task.CompletedTask : _store.CommitAsync(desired, current.Desired, CancellationToken.None));
+                    LogChanged(outcome.Generation, outcome.Summary);
+                    return outcome;
+                }
+                catch (StoreConflictException e) when (attempt < 3)
+                {
+                    LogChangeRaced(e.Message);
+                    await ReloadLockedAsync(cancellationToken);
+                }
+            }
         }
-        catch (Exception e) when (e is StateChangeException or ConfigValidationException)
+        catch (Exception e) when (e is StateChangeException or ConfigValidationException or StoreConflictException or StoreUnavailableException)
         {
             LastError = e.Message;
             throw;
@@ -119,25 +137,18 @@ public sealed partial class Reconciler : IDisposable
         }
     }
 
-    /// <summary>Reads the configuration again (SIGHUP, file change, lbctl) and applies it with the run-time changes on top.</summary>
+    /// <summary>
+    /// Reads the desired state again (SIGHUP, file change, another node's commit, lbctl) and applies
+    /// it, with the run-time changes on top. A shared store's state no newer than the one in force is
+    /// not applied again, so changes apply in revision order.
+    /// </summary>
     /// <exception cref="ConfigValidationException">The new configuration is invalid, or changes load-time settings; the running one stays.</exception>
     public async Task<ChangeOutcome> ReloadAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var current = Current ?? throw new InvalidOperationException("the data plane is not started");
-            var desired = await _store.LoadAsync(cancellationToken);
-            var spec = ConfigValidator.Validate(desired.Effective);
-            if (Host.Differences(spec.Node) is { Count: > 0 } differences)
-            {
-                throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
-            }
-            var ports = RedirectPortIndexes(spec.Node);
-            var outcome = await ApplyAsync(current, desired, spec, () => Task.CompletedTask, () => Task.CompletedTask);
-            RedirectPorts.Set(Host.Balancer, ports);
-            LogReloaded(outcome.Generation, outcome.Summary);
-            return outcome;
+            return await ReloadLockedAsync(cancellationToken);
         }
         catch (Exception e) when (e is ConfigValidationException or InvalidDataException or IOException)
         {
@@ -161,7 +172,7 @@ public sealed partial class Reconciler : IDisposable
         try
         {
             var current = Current ?? throw new InvalidOperationException("the data plane is not started");
-            var planned = Plan(current.Spec);
+            var planned = Plan(current.Spec, current.Desired.Ids);
             var sync = _synchronizer!.Apply(planned.Plan);
             _planner = planned.Planner;
             Current = current with { Plan = planned.Plan };
@@ -214,19 +225,39 @@ public sealed partial class Reconciler : IDisposable
         _gate.Dispose();
     }
 
+    private async Task<ChangeOutcome> ReloadLockedAsync(CancellationToken cancellationToken)
+    {
+        var current = Current ?? throw new InvalidOperationException("the data plane is not started");
+        var desired = await _store.LoadAsync(cancellationToken);
+        if (_store.Shared && desired.Revision <= current.Desired.Revision)
+        {
+            return new ChangeOutcome(current.Generation, new SyncResult());
+        }
+        var spec = ConfigValidator.Validate(desired.Effective);
+        if (Host.Differences(spec.Node) is { Count: > 0 } differences)
+        {
+            throw new ConfigValidationException([.. differences.Select(d => new ConfigError("node", $"{d}: fixed at load time; restart the data plane (lbd detach, then start lbd) to change it"))]);
+        }
+        var ports = RedirectPortIndexes(spec.Node);
+        var outcome = await ApplyAsync(current, desired, spec, () => Task.FromResult(desired), () => Task.CompletedTask);
+        RedirectPorts.Set(Host.Balancer, ports);
+        LogReloaded(outcome.Generation, outcome.Summary);
+        return outcome;
+    }
+
     // A change or reload in force: health takes the new backends before the plan (one added or
-    // returned ramps in from its first table), the change is persisted, the maps written; if any
-    // step fails, the persisted state and health go back to what is in force.
-    private async Task<ChangeOutcome> ApplyAsync(ReconcilerState current, DesiredState desired, BalancerSpec spec, Func<Task> persist, Func<Task> unpersist)
+    // returned ramps in from its first table), the change is kept (a shared store fixes the ids of
+    // new VIPs and backends then), planned and the maps written; if a step fails, the kept state
+    // (unless shared) and health go back to what is in force.
+    private async Task<ChangeOutcome> ApplyAsync(ReconcilerState current, DesiredState desired, BalancerSpec spec, Func<Task<DesiredState>> persist, Func<Task> unpersist)
     {
         _health.Sync(spec, Monotonic.Now);
         try
         {
-            var plan = Plan(spec);
-            await persist();
+            var kept = await persist();
             try
             {
-                return Sync(desired, spec, plan, current.Generation + 1);
+                return Sync(kept, spec, Plan(spec, kept.Ids), current.Generation + 1);
             }
             catch
             {
@@ -243,13 +274,13 @@ public sealed partial class Reconciler : IDisposable
 
     // Ids for the new state, with health's weights, on a copy of the planner that Sync keeps once the plan is in force;
     // running out of ids refuses the change like an invalid configuration.
-    private (DataplanePlan Plan, DataplanePlanner Planner) Plan(BalancerSpec spec)
+    private (DataplanePlan Plan, DataplanePlanner Planner) Plan(BalancerSpec spec, PinnedIds? ids)
     {
         var planner = _planner!.Clone();
         try
         {
             var now = Monotonic.Now;
-            return (planner.Plan(ServiceWeights.Apply(spec, _health.Weights(now)), now), planner);
+            return (planner.Plan(ServiceWeights.Apply(spec, _health.Weights(now)), now, ids), planner);
         }
         catch (InvalidOperationException e)
         {

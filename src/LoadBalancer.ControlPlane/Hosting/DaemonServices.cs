@@ -1,6 +1,8 @@
 using System.Globalization;
 using LoadBalancer.Core.Model;
 using LoadBalancer.ControlPlane.Api;
+using LoadBalancer.ControlPlane.Bgp;
+using LoadBalancer.ControlPlane.Cluster;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.ControlPlane.Health;
 using LoadBalancer.ControlPlane.Health.Probes;
@@ -25,7 +27,10 @@ public static class DaemonServices
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IDesiredStateStore>(_ => new FileStateStore(options.ConfigPath, options.EmbeddedConfig, options.EffectiveStatePath));
+        services.AddSingleton(sp => DesiredStateStores.Create(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new NodeDrain(Path.Combine(Path.GetDirectoryName(options.EffectiveStatePath)!, "node-drain.json"), sp.GetRequiredService<TimeProvider>()));
+        // a graceful stop withdraws the VIPs and then forwards for bgp.drain_grace (at most 10 minutes)
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(11));
         services.AddSingleton<HealthBoard>();
         services.AddSingleton(sp => new Reconciler(
             sp.GetRequiredService<IDesiredStateStore>(), sp.GetRequiredService<HealthBoard>(), options.EffectivePinDirectory,
@@ -35,11 +40,15 @@ public static class DaemonServices
         services.AddHostedService<DataplaneService>();
         services.AddHostedService<FlowRecountService>();
         services.AddHostedService<HealthService>();
+        services.AddSingleton(_ => new BgpMetrics(Prometheus.Metrics.DefaultRegistry));
+        services.AddSingleton<AnnouncementService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnnouncementService>());
         if (!string.IsNullOrEmpty(options.Metrics))
         {
             var (host, port) = ParseMetricsAddress(options.Metrics);
             services.AddSingleton(_ => Prometheus.Metrics.DefaultRegistry);
             services.AddSingleton<DataplaneMetrics>();
+            services.AddSingleton<ClusterMetrics>();
             services.AddMetricServer(o =>
             {
                 o.Hostname = host;
@@ -58,6 +67,7 @@ public static class DaemonServices
         {
             ApiSocket.Restrict(options.EffectiveApiSocket);
             app.Services.GetService<DataplaneMetrics>();
+            app.Services.GetService<ClusterMetrics>();
         });
         return app;
     }

@@ -53,6 +53,12 @@ public sealed class FileStateStore : IDesiredStateStore, IDisposable
     public string StatePath { get; }
 
     /// <inheritdoc/>
+    public bool Shared => false;
+
+    /// <inheritdoc/>
+    public StoreStatus Status => StoreStatus.Files;
+
+    /// <inheritdoc/>
     public event Action? Changed;
 
     /// <inheritdoc/>
@@ -64,8 +70,11 @@ public sealed class FileStateStore : IDesiredStateStore, IDisposable
     }
 
     /// <inheritdoc/>
-    public Task SaveOverlayAsync(StateOverlay overlay, CancellationToken cancellationToken)
-        => AtomicFile.WriteAsync(StatePath, JsonSerializer.Serialize(overlay, s_json), cancellationToken);
+    public async Task<DesiredState> CommitAsync(DesiredState basis, DesiredState desired, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteAsync(StatePath, JsonSerializer.Serialize(desired.Overlay, s_json), cancellationToken);
+        return desired;
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -29,4 +29,14 @@ public sealed record StatusResponse(
     string? LastError,
     int Vips,
     int Backends,
-    long FlowTableCapacity);
+    long FlowTableCapacity)
+{
+    /// <summary>The desired-state store.</summary>
+    public StoreInfo? Store { get; init; }
+
+    /// <summary>This node's drain state.</summary>
+    public NodeInfo? Node { get; init; }
+
+    /// <summary>BGP; null when not configured.</summary>
+    public BgpInfo? Bgp { get; init; }
+}

@@ -9,6 +9,12 @@ public sealed class BalancerConfig
     /// <summary>Per-node data-plane settings.</summary>
     public NodeConfig Node { get; set; } = new();
 
-    /// <summary>The VIPs this node serves.</summary>
+    /// <summary>The VIPs this node serves (with an etcd store: the VIPs that seed an empty cluster prefix).</summary>
     public List<VipConfig> Vips { get; set; } = [];
+
+    /// <summary>Where the VIPs live: this file (default) or etcd.</summary>
+    public StoreConfig? Store { get; set; }
+
+    /// <summary>BGP announcement of the VIPs; absent = none.</summary>
+    public BgpConfig? Bgp { get; set; }
 }

@@ -23,11 +23,13 @@ public static class ConfigValidator
         var errors = new List<ConfigError>();
         var node = ValidateNode(config.Node, errors);
         var vips = ValidateVips(config.Vips, node, errors);
-        if (errors.Count > 0 || node is null)
+        var bgp = BgpValidator.Validate(config.Bgp, errors);
+        var store = StoreValidator.Validate(config.Store, errors);
+        if (errors.Count > 0 || node is null || store is null)
         {
             throw new ConfigValidationException(errors);
         }
-        return new BalancerSpec(node, vips);
+        return new BalancerSpec(node, vips) { Bgp = bgp, Store = store };
     }
 
     private static NodeSpec? ValidateNode(NodeConfig? node, List<ConfigError> errors)
@@ -205,7 +207,7 @@ public static class ConfigValidator
         }
     }
 
-    private static IPAddress? ParseAddress(string? text, string path, List<ConfigError> errors)
+    internal static IPAddress? ParseAddress(string? text, string path, List<ConfigError> errors)
     {
         if (AddressText.TryParse(text, out var address) && IsUnicast(address))
         {
@@ -254,7 +256,7 @@ public static class ConfigValidator
         return default;
     }
 
-    private static bool CheckRange(long value, long min, long max, string path, List<ConfigError> errors)
+    internal static bool CheckRange(long value, long min, long max, string path, List<ConfigError> errors)
     {
         if (value >= min && value <= max)
         {

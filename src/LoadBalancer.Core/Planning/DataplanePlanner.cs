@@ -52,10 +52,14 @@ public sealed class DataplanePlanner
         _backendIds.Restore(backends, referenced.BackendIds, now);
     }
 
-    /// <summary>The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The plan for <paramref name="spec"/>; ids of what is gone are released at <paramref name="now"/>.
+    /// With <paramref name="pinned"/> (a shared store's ids), every VIP and backend it names gets
+    /// exactly that id; others get the lowest available.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The node settings differ from the planner's (they are
     /// fixed when the data plane loads), or ids ran out; the planner's state is then unchanged.</exception>
-    public DataplanePlan Plan(BalancerSpec spec, TimeSpan now)
+    public DataplanePlan Plan(BalancerSpec spec, TimeSpan now, PinnedIds? pinned = null)
     {
         var changed = ChangedLoadTimeSettings(spec.Node);
         if (changed.Count > 0)
@@ -65,12 +69,12 @@ public sealed class DataplanePlanner
         var vipIds = _vipIds.Clone();
         var backendIds = _backendIds.Clone();
         var rings = new Dictionary<string, uint[]>();
-        var plan = Plan(spec, now, vipIds, backendIds, rings);
+        var plan = Plan(spec, now, pinned, vipIds, backendIds, rings);
         (_vipIds, _backendIds, _rings) = (vipIds, backendIds, rings);
         return plan;
     }
 
-    private DataplanePlan Plan(BalancerSpec spec, TimeSpan now, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds, Dictionary<string, uint[]> builtRings)
+    private DataplanePlan Plan(BalancerSpec spec, TimeSpan now, PinnedIds? pinned, IdAllocator<VipKey> vipIds, IdAllocator<BackendRef> backendIds, Dictionary<string, uint[]> builtRings)
     {
         var wantedVips = spec.Vips.Select(v => v.Key).ToHashSet();
         var wantedBackends = spec.Vips.SelectMany(v => v.Backends.Select(b => new BackendRef(v.Key, b.Address))).ToHashSet();
@@ -81,6 +85,22 @@ public sealed class DataplanePlanner
         foreach (var gone in vipIds.Assigned.Keys.Where(v => !wantedVips.Contains(v)).ToList())
         {
             vipIds.Release(gone, now);
+        }
+        // pins first, so an id moving from one key to another is free before anything else is acquired
+        foreach (var vip in spec.Vips)
+        {
+            if (pinned is not null && pinned.Vips.TryGetValue(vip.Key, out var vipId))
+            {
+                vipIds.Pin(vip.Key, vipId, now);
+            }
+            foreach (var backend in vip.Backends)
+            {
+                var reference = new BackendRef(vip.Key, backend.Address);
+                if (pinned is not null && pinned.Backends.TryGetValue(reference, out var backendId))
+                {
+                    backendIds.Pin(reference, backendId, now);
+                }
+            }
         }
 
         var vips = new Dictionary<VipKey, uint>();

@@ -121,6 +121,48 @@ public sealed class IdAllocator<TKey>
         return id;
     }
 
+    /// <summary>
+    /// Gives <paramref name="key"/> exactly <paramref name="id"/>, as a shared store decided. An id
+    /// the key held before is released (quarantined); a key that held <paramref name="id"/> loses it
+    /// without quarantine (the store moved it on, after its own quarantine); the id leaves the free
+    /// list and the quarantine. Ids skipped below it become free.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is outside this allocator's range.</exception>
+    public void Pin(TKey key, uint id, TimeSpan now)
+    {
+        if (id < _first || id >= _end)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"id of {key} is outside [{_first}, {_end})");
+        }
+        if (_assigned.TryGetValue(key, out var held))
+        {
+            if (held == id)
+            {
+                return;
+            }
+            Release(key, now);
+        }
+        if (_assigned.FirstOrDefault(a => a.Value == id) is { Key: { } holder })
+        {
+            _assigned.Remove(holder);
+        }
+        _free.Remove(id);
+        if (_quarantine.Any(q => q.Id == id))
+        {
+            var kept = _quarantine.Where(q => q.Id != id).ToList();
+            _quarantine.Clear();
+            kept.ForEach(_quarantine.Enqueue);
+        }
+        for (; _nextFresh <= id; _nextFresh++)
+        {
+            if (_nextFresh != id)
+            {
+                _free.Add(_nextFresh);
+            }
+        }
+        _assigned.Add(key, id);
+    }
+
     /// <summary>Gives up <paramref name="key"/>'s id; it is reusable once the quarantine has passed.</summary>
     public void Release(TKey key, TimeSpan now)
     {

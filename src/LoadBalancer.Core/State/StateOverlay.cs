@@ -37,7 +37,7 @@ public sealed class StateOverlay
             vips.Add(key is { } fileKey && Vips.TryGetValue(fileKey.ToString(), out var overlay) ? overlay.ApplyTo(vip) : Clone(vip));
         }
         vips.AddRange(AddedVips.Select(Clone));
-        return new BalancerConfig { Node = file.Node, Vips = vips };
+        return new BalancerConfig { Node = file.Node, Vips = vips, Store = file.Store, Bgp = file.Bgp };
     }
 
     /// <summary>Whether VIP <paramref name="key"/> was created at run time (rather than by the file).</summary>

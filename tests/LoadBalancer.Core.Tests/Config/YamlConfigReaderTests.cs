@@ -26,6 +26,27 @@ public sealed class YamlConfigReaderTests
           redirect_interfaces: [ens1f1, ens2f0]
           max_vips: 64
           max_backends: 1024
+        store:
+          kind: etcd
+          endpoints: [http://192.0.2.50:2379, http://192.0.2.51:2379]
+          prefix: /lb/edge1
+          timeout: 3s
+        bgp:
+          local_as: 65001
+          router_id: 192.0.2.2
+          speaker: connect
+          api: 127.0.0.1:50052
+          gobgpd: /usr/local/bin/gobgpd
+          listen_port: -1
+          hold_time: 6s
+          keepalive: 2s
+          next_hop: 192.0.2.2
+          next_hop6: 2001:db8::2
+          drain_grace: 7s
+          peers:
+            - address: 192.0.2.1
+              as: 65000
+              port: 1179
         vips:
           - address: 192.0.2.10
             port: 443
@@ -89,6 +110,18 @@ public sealed class YamlConfigReaderTests
         Assert.Equal(["ens1f1", "ens2f0"], node.RedirectInterfaces);
         Assert.Equal(64, node.MaxVips);
         Assert.Equal(1024, node.MaxBackends);
+
+        var store = config.Store!;
+        Assert.Equal(("etcd", "/lb/edge1", "3s"), (store.Kind, store.Prefix, store.Timeout));
+        Assert.Equal(["http://192.0.2.50:2379", "http://192.0.2.51:2379"], store.Endpoints);
+        var bgp = config.Bgp!;
+        Assert.Equal((65001L, "192.0.2.2", "connect", "127.0.0.1:50052", "/usr/local/bin/gobgpd", -1L), (bgp.LocalAs, bgp.RouterId, bgp.Speaker, bgp.Api, bgp.Gobgpd, bgp.ListenPort));
+        Assert.Equal(("6s", "2s", "192.0.2.2", "2001:db8::2", "7s"), (bgp.HoldTime, bgp.Keepalive, bgp.NextHop, bgp.NextHop6, bgp.DrainGrace));
+        Assert.Equal(("192.0.2.1", 65000L, 1179L), (bgp.Peers[0].Address, bgp.Peers[0].As, bgp.Peers[0].Port));
+        var spec = ConfigValidator.Validate(config);
+        Assert.Equal(TimeSpan.FromSeconds(6), spec.Bgp!.HoldTime);
+        Assert.Equal(new Uri("http://127.0.0.1:50052"), spec.Bgp.Api);
+        Assert.Equal(Core.Model.StoreKind.Etcd, spec.Store.Kind);
 
         Assert.Equal(2, config.Vips.Count);
         var web = config.Vips[0];
@@ -160,6 +193,9 @@ public sealed class YamlConfigReaderTests
     [InlineData(typeof(VipConfig), "vips[0].")]
     [InlineData(typeof(BackendConfig), "vips[0].backends[0].")]
     [InlineData(typeof(HealthConfig), "vips[0].health.")]
+    [InlineData(typeof(StoreConfig), "store.")]
+    [InlineData(typeof(BgpConfig), "bgp.")]
+    [InlineData(typeof(BgpPeerConfig), "bgp.peers[0].")]
     public void FullConfig_WritesEveryKeyOfEachSection(Type section, string where)
     {
         // Keeps the full-config tests honest: a property added to a config class must be read there too.

@@ -20,6 +20,44 @@ public sealed class IdAllocatorTests
     }
 
     [Fact]
+    public void Pin_AboveTheNextFreshId_FreesTheSkippedIds_ForLaterKeys()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Pin("a", 5, s_t0);
+
+        Assert.Equal(5u, ids.Assigned["a"]);
+        Assert.Equal([1u, 2u, 3u, 4u, 6u], new[] { "b", "c", "d", "e", "f" }.Select(k => ids.Acquire(k, s_t0)));
+    }
+
+    [Fact]
+    public void Pin_AnIdHeldByAnotherKey_MovesIt_AndTheKeysOldIdGoesToQuarantine()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0); // 1
+        ids.Acquire("b", s_t0); // 2
+        ids.Pin("b", 1, s_t0);
+
+        Assert.Equal(1u, ids.Assigned["b"]);
+        Assert.False(ids.Assigned.ContainsKey("a"));
+        // b's old id 2 is quarantined, so a gets a fresh one
+        Assert.Equal(3u, ids.Acquire("a", s_t0));
+        Assert.Equal(2u, ids.Acquire("c", s_t0 + s_quarantine));
+    }
+
+    [Fact]
+    public void Pin_AQuarantinedId_TakesItOutOfQuarantine()
+    {
+        var ids = new IdAllocator<string>(1, 100, s_quarantine);
+        ids.Acquire("a", s_t0);
+        ids.Release("a", s_t0);
+        ids.Pin("z", 1, s_t0);
+
+        Assert.Equal(1u, ids.Assigned["z"]);
+        Assert.Equal(2u, ids.Acquire("b", s_t0 + s_quarantine));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ids.Pin("y", 100, s_t0));
+    }
+
+    [Fact]
     public void Acquire_SameKeyAgain_ReturnsSameId()
     {
         var ids = new IdAllocator<string>(1, 100, s_quarantine);

@@ -14,8 +14,15 @@ public sealed class LbdProcess : IDisposable
     private string _log = "";
 
     public LbdProcess(Topology topology, string? configYaml)
+        : this(topology.NamespacePath("lb"), command => topology.Exec("lb", command), configYaml)
     {
-        Topology = topology;
+    }
+
+    /// <summary>An lbd in the namespace at <paramref name="namespacePath"/>; <paramref name="exec"/> runs a command there.</summary>
+    public LbdProcess(string namespacePath, Func<string[], string> exec, string? configYaml)
+    {
+        NamespacePath = namespacePath;
+        _exec = exec;
         var n = Interlocked.Increment(ref s_count);
         Instance = $"{TestEnvironment.RunPrefix}-d{n}";
         Directory = System.IO.Directory.CreateTempSubdirectory($"{Instance}-").FullName;
@@ -30,7 +37,10 @@ public sealed class LbdProcess : IDisposable
         }
     }
 
-    public Topology Topology { get; }
+    /// <summary>The network namespace lbd runs in.</summary>
+    public string NamespacePath { get; }
+
+    private readonly Func<string[], string> _exec;
 
     public string Instance { get; }
 
@@ -162,7 +172,7 @@ public sealed class LbdProcess : IDisposable
     }
 
     /// <summary>The Prometheus text, scraped from inside the lb namespace.</summary>
-    public string Metrics() => Topology.Exec("lb", "curl", "-s", "-m", "5", $"http://127.0.0.1:{MetricsPort}/metrics");
+    public string Metrics() => _exec(["curl", "-s", "-m", "5", $"http://127.0.0.1:{MetricsPort}/metrics"]);
 
     public void Dispose()
     {
@@ -200,7 +210,7 @@ public sealed class LbdProcess : IDisposable
 
     private IEnumerable<string> Arguments()
     {
-        yield return $"--net={Topology.NamespacePath("lb")}";
+        yield return $"--net={NamespacePath}";
         yield return "--";
         if (AsPid1)
         {

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LoadBalancer.Core.Api;
+using LoadBalancer.E2E.Tests.Daemon;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LoadBalancer.E2E.Tests.Cluster;
+
+/// <summary>
+/// Two real lbd nodes (lb1, lb2) with their own gobgpd, sharing their VIPs through a real etcd and
+/// announcing them to the BIRD router, which spreads client flows over both with ECMP (L4 hash).
+/// The times each step took are printed.
+/// </summary>
+public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
+{
+    private const string Http = "10.211.100.1:80/tcp";
+    private static readonly TimeSpan s_routeTimeout = TimeSpan.FromSeconds(20);
+    private static int s_count;
+    private readonly ClusterFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public LbdClusterTests(ClusterFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+        Router.WaitKernelNextHops(ClusterTopology.Vip4, [], TimeSpan.FromSeconds(10));
+    }
+
+    private ClusterTopology Topology => _fixture.Topology;
+
+    private BirdRouter Router => _fixture.Router;
+
+    [Fact]
+    public async Task BothNodesAnnounce_FlowsSpreadOverBoth_AVipAddedOnOneNodeIsServedByBoth_WithTheSameIds()
+    {
+        using var etcd = new EtcdServer(Topology);
+        etcd.Start();
+        var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
+        using var lb1 = new GracefulLbd(Lbd(1, prefix, seed: true));
+        using var lb2 = new GracefulLbd(Lbd(2, prefix, seed: false));
+        var clock = Stopwatch.StartNew();
+        lb1.Start();
+        lb2.Start();
+        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
+        _output.WriteLine($"both lbd nodes started and announced {ClusterTopology.Vip4}: two next hops at the router after {clock.Elapsed.TotalSeconds:0.0} s");
+        foreach (var lbd in new[] { lb1, lb2 })
+        {
+            var status = Status(lbd);
+            Assert.Equal("etcd", status.Store!.Kind);
+            Assert.False(status.Store.Stale);
+            Assert.Equal([ClusterTopology.Vip4.ToString()], status.Bgp!.Announced);
+            Assert.Equal("established", Assert.Single(status.Bgp.Peers).State);
+        }
+
+        // 60 connections from as many source ports: the router's L4 hash puts some on each node
+        using var client = new ClientNet(Topology.NamespacePath("cl"));
+        var answers = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            answers.Add(await client.GetOnce(ClusterTopology.Vip4));
+        }
+        var (packets1, packets2) = (VipPackets(lb1, Http), VipPackets(lb2, Http));
+        _output.WriteLine($"60 connections: backends {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} {g.Count()}"))}; VIP packets lb1 {packets1}, lb2 {packets2}");
+        Assert.True(packets1 > 0 && packets2 > 0, $"both nodes forward: lb1 {packets1}, lb2 {packets2} packets");
+        Assert.Equal(2, answers.Distinct().Count());
+
+        // one command on lb1 changes both nodes, with the same ids
+        clock.Restart();
+        Lbctl.Ok(lb1, "vip", "add", "10.211.100.1:8080/tcp", "--backend", ClusterTopology.Backend4(1).ToString(), "--backend", ClusterTopology.Backend4(2).ToString());
+        var committed = clock.Elapsed;
+        VipInfo? seen = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(5) && (seen = ApiVips(lb2).FirstOrDefault(v => v.Vip == "10.211.100.1:8080/tcp")) is null)
+        {
+            Thread.Sleep(20);
+        }
+        _output.WriteLine($"vip add on lb1 (lbctl returned after {committed.TotalMilliseconds:0} ms): in force on lb2 {clock.Elapsed.TotalMilliseconds:0} ms after the command started");
+        Assert.NotNull(seen);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"lb2 took {clock.Elapsed.TotalMilliseconds:0} ms");
+        var ids1 = Vips(lb1).SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id} share {b.Share}")).Order().ToList();
+        var ids2 = Vips(lb2).SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id} share {b.Share}")).Order().ToList();
+        _output.WriteLine("backend ids and ring shares, lb1 and lb2:\n  " + string.Join("\n  ", ids1));
+        Assert.Equal(ids1, ids2);
+
+        // on a cluster node a per-node scheduler is warned about
+        var (code, text) = Lbctl.Run(lb2, "vip", "set", "10.211.100.1:8080/tcp", "--scheduler", "rr");
+        Assert.True(code == 0, text);
+        Assert.Contains("warning: rr decides on this node's state", text);
+    }
+
+    [Fact]
+    public async Task NodeDrain_WithdrawsFirst_ResetsNoConnection_UndrainAnnouncesAgain()
+    {
+        using var etcd = new EtcdServer(Topology);
+        etcd.Start();
+        var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
+        using var lb1 = new GracefulLbd(Lbd(1, prefix, seed: true));
+        using var lb2 = new GracefulLbd(Lbd(2, prefix, seed: false));
+        lb1.Start();
+        lb2.Start();
+        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
+
+        // 30 long-lived connections, each its own HttpClient with one kept-alive connection
+        using var client = new ClientNet(Topology.NamespacePath("cl"));
+        var connections = 0;
+        var clients = Enumerable.Range(0, 30).Select(_ => client.Http(_ => Interlocked.Increment(ref connections))).ToList();
+        try
+        {
+            var before = await Task.WhenAll(clients.Select(Get));
+            Assert.Equal(30, connections);
+            var onLb1 = VipPackets(lb1, Http);
+            Assert.True(onLb1 > 0, "some connections go through lb1");
+
+            var clock = Stopwatch.StartNew();
+            var drained = Lbctl.Ok(lb1, "node", "drain", "--grace", "2s");
+            var returned = clock.Elapsed;
+            Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(5));
+            _output.WriteLine($"node drain on lb1 returned after {returned.TotalMilliseconds:0} ms ({drained.Trim()}); router down to lb2 after {clock.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Equal("draining", Status(lb1).Node!.Phase);
+            Assert.Empty(Status(lb1).Bgp!.Announced);
+
+            // every connection still answers, from the same backend, on the same connection
+            var after = await Task.WhenAll(clients.Select(Get));
+            Assert.Equal(before, after);
+            Assert.Equal(30, connections);
+            _output.WriteLine($"after the drain: all 30 connections answered from their backends, 0 reconnects");
+
+            Thread.Sleep(2100);
+            Assert.Equal("drained", Status(lb1).Node!.Phase);
+            lb1.Stop();
+            lb1.Start();
+            Assert.Equal("drained", Status(lb1).Node!.Phase);
+            Thread.Sleep(1000);
+            Assert.Equal([ClusterTopology.Lb4(2)], Router.KernelNextHops(ClusterTopology.Vip4));
+
+            clock.Restart();
+            Lbctl.Ok(lb1, "node", "undrain");
+            Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(5));
+            _output.WriteLine($"undrain: two next hops again after {clock.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Equal(before, await Task.WhenAll(clients.Select(Get)));
+            Assert.Equal(30, connections);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static async Task<string> Get(HttpClient http)
+        => (await http.GetStringAsync(ClientNet.Url(ClusterTopology.Vip4))).Trim();
+
+    private LbdProcess Lbd(int node, string prefix, bool seed)
+    {
+        var yaml = new StringBuilder($"""
+            node:
+              interface: {ClusterTopology.LbInterface}
+              flow_table_size: 65536
+            store:
+              kind: etcd
+              endpoints: [{EtcdServer.Endpoint}]
+              prefix: {prefix}
+            bgp:
+              local_as: {ClusterTopology.LbAs}
+              router_id: {ClusterTopology.Lb4(node)}
+              hold_time: 3s
+              keepalive: 1s
+              next_hop6: {ClusterTopology.Lb6(node)}
+              drain_grace: 1s
+              peers:
+                - address: {ClusterTopology.Router4}
+                  as: {ClusterTopology.RouterAs}
+
+            """);
+        if (seed)
+        {
+            yaml.Append($"""
+                vips:
+                  - address: {ClusterTopology.Vip4}
+                    port: 80
+                    protocol: tcp
+                    backends:
+                      - address: {ClusterTopology.Backend4(1)}
+                      - address: {ClusterTopology.Backend4(2)}
+
+                """);
+        }
+        var ns = Topology.NamespacePath(ClusterTopology.Lb(node));
+        return new LbdProcess(ns, command => Topology.Exec(ClusterTopology.Lb(node), command), yaml.ToString());
+    }
+
+    // lbd's API straight over its socket: a poll without lbctl's start-up time
+    private List<VipInfo> ApiVips(LbdProcess lbd)
+        => JsonSerializer.Deserialize<List<VipInfo>>(Topology.Exec("cl", "curl", "-s", "-m", "2", "--unix-socket", lbd.Socket, "http://lbd/v1/vips"), JsonSerializerOptions.Web)!;
+
+    /// <summary>An lbd stopped gracefully at the end (it withdraws its VIPs and stops its gobgpd), so the next test starts with no route.</summary>
+    private sealed class GracefulLbd(LbdProcess lbd) : IDisposable
+    {
+        public static implicit operator LbdProcess(GracefulLbd node) => node.Lbd;
+
+        public LbdProcess Lbd { get; } = lbd;
+
+        public void Start() => Lbd.Start();
+
+        public void Stop() => Lbd.Stop();
+
+        public void Dispose()
+        {
+            try
+            {
+                Lbd.Stop();
+            }
+            finally
+            {
+                Lbd.Dispose();
+            }
+        }
+    }
+
+    private static StatusResponse Status(LbdProcess lbd)
+        => JsonSerializer.Deserialize<StatusResponse>(Lbctl.Ok(lbd, "status", "--json"), JsonSerializerOptions.Web)!;
+
+    private static List<VipInfo> Vips(LbdProcess lbd)
+        => JsonSerializer.Deserialize<List<VipInfo>>(Lbctl.Ok(lbd, "vip", "list", "--json"), JsonSerializerOptions.Web)!;
+
+    private static ulong VipPackets(LbdProcess lbd, string vip)
+        => JsonSerializer.Deserialize<StatsResponse>(Lbctl.Ok(lbd, "stats", "--json"), JsonSerializerOptions.Web)!
+            .Vips.Single(v => v.Vip == vip).Traffic.Packets;
+}
