@@ -60,8 +60,8 @@ ROUTER_AS=65000
 LB_AS=65001
 WIDE_MTU=1600
 
-die() { echo "cluster_topo.sh: $*" >&2; exit 1; }
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
+# shellcheck source=scripts/topo_common.sh
+. "$here/topo_common.sh"
 
 namespaces() { ip netns list | awk '{print $1}' | grep -E "^$1-(sw|cl|rt|kv|lb[12]|be[0-9]+)$" || true; }
 
@@ -102,30 +102,11 @@ alive() {
     return 1
 }
 
-# attach NS DEV OBJECT PROGRAM: native XDP, through iproute2's libbpf loader.
-attach() {
-    in_ns "$1" ip link set dev "$2" xdpdrv obj "$bpf_out/$3" program "$4"
-}
-
-# port NS DEV PEER MTU: a veth from NS (named DEV) to the switch (named PEER) on br0.
-port() {
-    local ns=$1 dev=$2 peer=$3 mtu=$4
-    ip link add "$dev" netns "$ns" mtu "$mtu" type veth peer name "$peer" netns "$prefix-sw" mtu "$mtu"
-    in_ns "$prefix-sw" ip link set "$peer" master br0 up
-    in_ns "$ns" ip link set "$dev" up
-}
-
 # link NS1 DEV1 NS2 DEV2: a point-to-point veth.
 link() {
     ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
     in_ns "$1" ip link set "$2" up
     in_ns "$3" ip link set "$4" up
-}
-
-# address NS DEV V4 V6: both addresses, without DAD (the addresses are usable at once).
-address() {
-    in_ns "$1" ip addr add "$3" dev "$2"
-    in_ns "$1" ip -6 addr add "$4" dev "$2" nodad
 }
 
 # default_via NS V4 V6 [MTU]
@@ -157,13 +138,8 @@ up() {
     state="$state_root/$prefix"
     mkdir -p "$state" || mkdir -p "$state"  # a concurrent down may remove the empty parent once
 
-    for ns in sw cl rt kv lb1 lb2 $(seq -f "be%g" 1 "$backends"); do
-        ip netns add "$prefix-$ns"
-        in_ns "$prefix-$ns" ip link set lo up
-        in_ns "$prefix-$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-    done
-    in_ns "$prefix-sw" ip link add br0 type bridge
-    in_ns "$prefix-sw" ip link set br0 up
+    # shellcheck disable=SC2046
+    nodes "$prefix" sw cl rt kv lb1 lb2 $(seq -f "be%g" 1 "$backends")
 
     # Router: forwards, sends no redirects (an LB node forwarding back out the segment is not a
     # reason to), and picks among equal next hops by a hash of the 5-tuple read from the packet:
@@ -203,22 +179,9 @@ up() {
     done
 
     for i in $(seq 1 "$backends"); do
-        ns="$prefix-be$i"
-        port "$ns" be0 "p-be$i" "$WIDE_MTU"
-        address "$ns" be0 "$SEGMENT4.1$i/24" "${SEGMENT6}:1$i/64"
+        backend "$prefix" "$i"
         # Replies leave toward 1500-byte clients: cap the return path, not the tunnel's receive side.
-        default_via "$ns" "$SEGMENT4.1" "${SEGMENT6}:1" 1500
-        # The VIPs are local on every backend: the first of each range on lo, the rest through a
-        # local route; non-local binding lets the UDP server answer from any VIP of the range.
-        in_ns "$ns" ip addr add "${VIP_RANGE4%.0/24}.1/32" dev lo
-        in_ns "$ns" ip -6 addr add "${VIP_RANGE6%/64}1/128" dev lo
-        in_ns "$ns" ip route add local "$VIP_RANGE4" dev lo
-        in_ns "$ns" ip -6 route add local "$VIP_RANGE6" dev lo
-        in_ns "$ns" sysctl -qw net.ipv4.ip_nonlocal_bind=1 net.ipv6.ip_nonlocal_bind=1
-        # Do not answer ARP for the VIPs: the router must reach them through the LB nodes.
-        in_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-        attach "$ns" be0 decap.bpf.o lb_xdp_decap
-        in_ns "$ns" "$python" "$here/backend_server.py" --name "be$i" >/dev/null 2>&1 &
+        default_via "$prefix-be$i" "$SEGMENT4.1" "${SEGMENT6}:1" 1500
     done
 
     bird_conf >"$state/bird.conf"
@@ -269,17 +232,8 @@ EOF
 # Every backend answers HTTP and UDP on its own address, from the client through the router, and
 # BIRD answers on its socket, before `up` returns.
 wait_ready() {
-    local prefix=$1 backends=$2 state=$3 i tries
-    for i in $(seq 1 "$backends"); do
-        for tries in $(seq 1 100); do
-            if in_ns "$prefix-cl" curl -s -m 1 -o /dev/null "http://$SEGMENT4.1$i/" &&
-                in_ns "$prefix-cl" "$python" -c "$udp_probe" "$SEGMENT4.1$i"; then
-                continue 2
-            fi
-            sleep 0.1
-        done
-        die "backend be$i does not answer the client through the router"
-    done
+    local prefix=$1 backends=$2 state=$3 tries
+    wait_backends "$prefix" "$backends"
     for tries in $(seq 1 50); do
         birdc -s "$state/bird.ctl" show status 2>/dev/null | grep -q 'Daemon is up and running' && return 0
         sleep 0.1
@@ -287,21 +241,10 @@ wait_ready() {
     die "BIRD did not start in $prefix-rt: $(tail -n 20 "$state/bird.log" 2>/dev/null)"
 }
 
-udp_probe='
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.5)
-s.sendto(b"probe", (sys.argv[1], 5353))
-s.recv(64)
-'
-
 status() {
-    local prefix=$1 ns
-    for ns in $(namespaces "$prefix" | sort -V); do
-        echo "== $ns"
-        in_ns "$ns" ip -br addr show | grep -v '^lo' || true
-        in_ns "$ns" ip -d link show | grep -o 'prog/xdp id [0-9]* name [a-z_]*' | sed 's/^/   xdp: /' || true
-    done
+    local prefix=$1
+    # shellcheck disable=SC2046
+    show $(namespaces "$prefix" | sort -V)
     if [[ -S "$state_root/$prefix/bird.ctl" ]]; then
         echo "== BIRD ($state_root/$prefix/bird.ctl)"
         birdc -s "$state_root/$prefix/bird.ctl" show protocols || true

@@ -27,8 +27,8 @@ VIP_RANGE4=10.210.100.0/24
 VIP_RANGE6=fd00:210:100::/64
 WIDE_MTU=1600
 
-die() { echo "topo.sh: $*" >&2; exit 1; }
-in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
+# shellcheck source=scripts/topo_common.sh
+. "$here/topo_common.sh"
 
 namespaces() { ip netns list | awk '{print $1}' | grep -E "^$1-(sw|cl|lb|be[0-9]+)$" || true; }
 
@@ -43,19 +43,6 @@ down() {
     done
 }
 
-# attach NS DEV OBJECT PROGRAM: native XDP, through iproute2's libbpf loader.
-attach() {
-    in_ns "$1" ip link set dev "$2" xdpdrv obj "$bpf_out/$3" program "$4"
-}
-
-# port NS DEV PEER MTU: a veth from NS (named DEV) to the switch (named PEER) on br0.
-port() {
-    local ns=$1 dev=$2 peer=$3 mtu=$4
-    ip link add "$dev" netns "$ns" mtu "$mtu" type veth peer name "$peer" netns "$prefix-sw" mtu "$mtu"
-    in_ns "$prefix-sw" ip link set "$peer" master br0 up
-    in_ns "$ns" ip link set "$dev" up
-}
-
 up() {
     prefix=$1
     local backends=${2:-3} i ns
@@ -67,13 +54,8 @@ up() {
     up_done=0
     trap '((up_done)) || { echo "topo.sh: up failed; removing $prefix" >&2; down "$prefix"; }' EXIT
 
-    for ns in sw cl lb $(seq -f "be%g" 1 "$backends"); do
-        ip netns add "$prefix-$ns"
-        in_ns "$prefix-$ns" ip link set lo up
-        in_ns "$prefix-$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-    done
-    in_ns "$prefix-sw" ip link add br0 type bridge
-    in_ns "$prefix-sw" ip link set br0 up
+    # shellcheck disable=SC2046
+    nodes "$prefix" sw cl lb $(seq -f "be%g" 1 "$backends")
 
     port "$prefix-cl" cl0 p-cl 1500
     in_ns "$prefix-cl" ip addr add "$SEGMENT4.100/24" dev cl0
@@ -93,60 +75,19 @@ up() {
     attach "$prefix-sw" p-lb baseline.bpf.o lb_xdp_pass
 
     for i in $(seq 1 "$backends"); do
-        ns="$prefix-be$i"
-        port "$ns" be0 "p-be$i" "$WIDE_MTU"
-        in_ns "$ns" ip addr add "$SEGMENT4.1$i/24" dev be0
-        in_ns "$ns" ip addr add "${SEGMENT6}:1$i/64" dev be0 nodad
+        backend "$prefix" "$i"
         # Replies leave toward 1500-byte clients: cap the return path, not the tunnel's receive side.
-        in_ns "$ns" ip route replace "$SEGMENT4.0/24" dev be0 proto kernel scope link src "$SEGMENT4.1$i" mtu 1500
-        in_ns "$ns" ip -6 route replace "${SEGMENT6}:/64" dev be0 proto kernel metric 256 mtu 1500
-        # The VIPs are local on every backend: the first of each range on lo, the rest through a
-        # local route; non-local binding lets the UDP server answer from any VIP of the range.
-        in_ns "$ns" ip addr add "${VIP_RANGE4%.0/24}.1/32" dev lo
-        in_ns "$ns" ip -6 addr add "${VIP_RANGE6%/64}1/128" dev lo
-        in_ns "$ns" ip route add local "$VIP_RANGE4" dev lo
-        in_ns "$ns" ip -6 route add local "$VIP_RANGE6" dev lo
-        in_ns "$ns" sysctl -qw net.ipv4.ip_nonlocal_bind=1 net.ipv6.ip_nonlocal_bind=1
-        # Do not answer ARP for the VIPs: clients must reach them through the balancer.
-        in_ns "$ns" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-        attach "$ns" be0 decap.bpf.o lb_xdp_decap
-        in_ns "$ns" "$python" "$here/backend_server.py" --name "be$i" >/dev/null 2>&1 &
+        in_ns "$prefix-be$i" ip route replace "$SEGMENT4.0/24" dev be0 proto kernel scope link src "$SEGMENT4.1$i" mtu 1500
+        in_ns "$prefix-be$i" ip -6 route replace "${SEGMENT6}:/64" dev be0 proto kernel metric 256 mtu 1500
     done
-    wait_ready "$prefix" "$backends"
+    wait_backends "$prefix" "$backends"
     up_done=1
     trap - EXIT
 }
 
-# Every backend answers HTTP and UDP on its own address before `up` returns.
-wait_ready() {
-    local prefix=$1 backends=$2 i tries
-    for i in $(seq 1 "$backends"); do
-        for tries in $(seq 1 100); do
-            if in_ns "$prefix-cl" curl -s -m 1 -o /dev/null "http://$SEGMENT4.1$i/" &&
-                in_ns "$prefix-cl" "$python" -c "$udp_probe" "$SEGMENT4.1$i"; then
-                continue 2
-            fi
-            sleep 0.1
-        done
-        die "backend be$i did not start its servers"
-    done
-}
-
-udp_probe='
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.5)
-s.sendto(b"probe", (sys.argv[1], 5353))
-s.recv(64)
-'
-
 status() {
-    local prefix=$1 ns
-    for ns in $(namespaces "$prefix"); do
-        echo "== $ns"
-        in_ns "$ns" ip -br addr show | grep -v '^lo' || true
-        in_ns "$ns" ip -d link show | grep -o 'prog/xdp id [0-9]* name [a-z_]*' | sed 's/^/   xdp: /' || true
-    done
+    # shellcheck disable=SC2046
+    show $(namespaces "$1")
 }
 
 clean_tests() {

@@ -24,23 +24,7 @@ public sealed class Topology : IDisposable
         TestEnvironment.RequireRootAndBpffs();
         Prefix = $"{TestEnvironment.RunPrefix}-e{Interlocked.Increment(ref s_count)}";
         Backends = backends;
-        try
-        {
-            Script("up", Prefix, backends.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        catch
-        {
-            // topo.sh removes a half-built topology itself, but not if it was killed (timeout).
-            try
-            {
-                Shell.TryRun(ScriptPath, "down", Prefix);
-            }
-            catch (Exception)
-            {
-                // Best effort: the failure of `up` is the one to report.
-            }
-            throw;
-        }
+        s_script.Up(Prefix, backends.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public string Prefix { get; }
@@ -55,11 +39,9 @@ public sealed class Topology : IDisposable
     public static IPAddress Backend6(int i) => IPAddress.Parse($"fd00:210::1{i}");
 
     /// <summary>Runs a command in node <paramref name="node"/>'s namespace.</summary>
-    public string Exec(string node, params string[] command) => Script(["exec", Prefix, node, .. command]);
+    public string Exec(string node, params string[] command) => s_script.Run(["exec", Prefix, node, .. command]);
 
-    public void Dispose() => Script("down", Prefix);
+    public void Dispose() => s_script.Run("down", Prefix);
 
-    private static string ScriptPath => Path.Combine(TestEnvironment.RepoRoot, "scripts", "topo.sh");
-
-    private static string Script(params string[] args) => Shell.Run(ScriptPath, args);
+    private static readonly TopologyScript s_script = new("topo.sh");
 }

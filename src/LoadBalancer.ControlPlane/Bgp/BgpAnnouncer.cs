@@ -1,3 +1,4 @@
+using LoadBalancer.Core.Model;
 using System.Collections.Immutable;
 using System.Net;
 

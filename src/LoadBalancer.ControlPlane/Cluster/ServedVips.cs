@@ -1,5 +1,6 @@
 using System.Net;
 using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.ControlPlane.Cluster;
 
@@ -23,8 +24,6 @@ public static class ServedVips
             .Where(b => state.Plan.Weights.GetValueOrDefault(b.Key) > 0)
             .Select(b => b.Value.Vip.Address)
             .ToHashSet();
-        return [.. serving
-            .OrderBy(a => a.AddressFamily)
-            .ThenBy(a => Convert.ToHexString(a.GetAddressBytes()), StringComparer.Ordinal)];
+        return [.. serving.Order(AddressOrder.Instance)];
     }
 }

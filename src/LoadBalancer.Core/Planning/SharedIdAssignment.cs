@@ -131,18 +131,4 @@ public sealed record SharedIdAssignment(PinnedIds Ids, IReadOnlyList<ReleasedId>
             throw new InvalidOperationException($"no id left for {what}: all {end - first} ids ({limit}) are in use or in quarantine{wait}");
         }
     }
-
-    // IPv4 before IPv6, then by the address bytes (numeric order).
-    private sealed class AddressOrder : IComparer<IPAddress>
-    {
-        public static readonly AddressOrder Instance = new();
-
-        public int Compare(IPAddress? x, IPAddress? y)
-        {
-            var a = x!.GetAddressBytes();
-            var b = y!.GetAddressBytes();
-            var byLength = a.Length.CompareTo(b.Length);
-            return byLength != 0 ? byLength : a.AsSpan().SequenceCompareTo(b);
-        }
-    }
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using LoadBalancer.Core.Config;
 using LoadBalancer.Core.Model;
+using LoadBalancer.Testing;
 using Tmds.Linux;
 using Xunit;
 
@@ -42,7 +44,7 @@ internal sealed class BgpLab : IAsyncDisposable
     private BgpLab(int n)
     {
         // Same prefix as LoadBalancer.Testing's TestEnvironment.RunPrefix: one run's leftovers are findable.
-        var prefix = $"lbt{Environment.ProcessId}-bgp{n}";
+        var prefix = $"{TestEnvironment.RunPrefix}-bgp{n}";
         LocalName = $"{prefix}l";
         RouterName = $"{prefix}r";
         _directory = Directory.CreateTempSubdirectory("lb-bgp-").FullName;
@@ -63,7 +65,7 @@ internal sealed class BgpLab : IAsyncDisposable
     public static void RequireRootAndTools()
     {
         Assert.True(LibC.geteuid() == 0, "BGP tests create network namespaces and run gobgpd and BIRD in them: run them as root (sudo make test)");
-        var missing = s_tools.Where(t => !Run.InPath(t)).ToList();
+        var missing = s_tools.Where(t => !ExecutableLookup.Exists(t)).ToList();
         Assert.True(missing.Count == 0, $"BGP tests need {string.Join(", ", missing)} in PATH (Debian: apt-get install gobgpd bird2 iproute2 util-linux)");
     }
 
@@ -98,13 +100,13 @@ internal sealed class BgpLab : IAsyncDisposable
     };
 
     /// <summary>Runs a command in the local namespace.</summary>
-    public string Local(params string[] command) => Run.Checked("nsenter", [$"--net={LocalNetns}", "--", .. command]);
+    public string Local(params string[] command) => Shell.Run("nsenter", [$"--net={LocalNetns}", "--", .. command]);
 
     /// <summary>The router's kernel route to <paramref name="vip"/> (its host route), or "" when it has none.</summary>
     public string RouterRoute(IPAddress vip)
     {
         var v4 = vip.AddressFamily == AddressFamily.InterNetwork;
-        return Run.Checked("ip", "-n", RouterName, v4 ? "-4" : "-6", "route", "show", $"{vip}/{(v4 ? 32 : 128)}").Trim();
+        return Shell.Run("ip", "-n", RouterName, v4 ? "-4" : "-6", "route", "show", $"{vip}/{(v4 ? 32 : 128)}").Trim();
     }
 
     /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds, for at most <see cref="Patience"/>; fails with the last value and BIRD's view.</summary>
@@ -154,7 +156,7 @@ internal sealed class BgpLab : IAsyncDisposable
 
     /// <summary>Runs the gobgp CLI against the API in the local namespace.</summary>
     public (int ExitCode, string Output) Gobgp(params string[] args)
-        => Run.Try("nsenter", [$"--net={LocalNetns}", "--", "gobgp", "-u", Api.Host, "-p", Api.Port.ToString(), .. args]);
+        => Shell.TryRun("nsenter", [$"--net={LocalNetns}", "--", "gobgp", "-u", Api.Host, "-p", Api.Port.ToString(), .. args]);
 
     /// <summary>The processes running in the local namespace.</summary>
     public IReadOnlyList<int> LocalProcesses() => Pids(LocalName);
@@ -162,7 +164,7 @@ internal sealed class BgpLab : IAsyncDisposable
     /// <summary>BIRD's protocols and log, for failure messages.</summary>
     public string Diagnostics()
     {
-        var protocols = Run.Try("birdc", "-s", BirdSocket, "show", "protocols").Output;
+        var protocols = Shell.TryRun("birdc", "-s", BirdSocket, "show", "protocols").Output;
         string log;
         lock (_birdLog)
         {
@@ -185,7 +187,7 @@ internal sealed class BgpLab : IAsyncDisposable
             {
                 _ = LibC.kill(pid, LibC.SIGKILL);
             }
-            Run.Try("ip", "netns", "del", name);
+            Shell.TryRun("ip", "netns", "del", name);
         }
         Directory.Delete(_directory, recursive: true);
     }
@@ -194,17 +196,17 @@ internal sealed class BgpLab : IAsyncDisposable
     {
         foreach (var name in new[] { LocalName, RouterName })
         {
-            Run.Try("ip", "netns", "del", name);
-            Run.Checked("ip", "netns", "add", name);
-            Run.Checked("ip", "-n", name, "link", "set", "lo", "up");
+            Shell.TryRun("ip", "netns", "del", name);
+            Shell.Run("ip", "netns", "add", name);
+            Shell.Run("ip", "-n", name, "link", "set", "lo", "up");
         }
-        Run.Checked("ip", "-n", LocalName, "link", "add", "lb0", "type", "veth", "peer", "name", "rt0", "netns", RouterName);
-        Run.Checked("ip", "-n", LocalName, "addr", "add", $"{LocalV4}/24", "dev", "lb0");
-        Run.Checked("ip", "-n", LocalName, "addr", "add", $"{LocalV6}/64", "dev", "lb0", "nodad");
-        Run.Checked("ip", "-n", RouterName, "addr", "add", $"{RouterV4}/24", "dev", "rt0");
-        Run.Checked("ip", "-n", RouterName, "addr", "add", $"{RouterV6}/64", "dev", "rt0", "nodad");
-        Run.Checked("ip", "-n", LocalName, "link", "set", "lb0", "up");
-        Run.Checked("ip", "-n", RouterName, "link", "set", "rt0", "up");
+        Shell.Run("ip", "-n", LocalName, "link", "add", "lb0", "type", "veth", "peer", "name", "rt0", "netns", RouterName);
+        Shell.Run("ip", "-n", LocalName, "addr", "add", $"{LocalV4}/24", "dev", "lb0");
+        Shell.Run("ip", "-n", LocalName, "addr", "add", $"{LocalV6}/64", "dev", "lb0", "nodad");
+        Shell.Run("ip", "-n", RouterName, "addr", "add", $"{RouterV4}/24", "dev", "rt0");
+        Shell.Run("ip", "-n", RouterName, "addr", "add", $"{RouterV6}/64", "dev", "rt0", "nodad");
+        Shell.Run("ip", "-n", LocalName, "link", "set", "lb0", "up");
+        Shell.Run("ip", "-n", RouterName, "link", "set", "rt0", "up");
 
         var config = Path.Combine(_directory, "bird.conf");
         await File.WriteAllTextAsync(config, BirdConfig());
@@ -219,7 +221,7 @@ internal sealed class BgpLab : IAsyncDisposable
         bird.ErrorDataReceived += (_, e) => Keep(e.Data);
         bird.BeginOutputReadLine();
         bird.BeginErrorReadLine();
-        await EventuallyAsync("BIRD answers on its control socket", () => Task.FromResult(Run.Try("birdc", "-s", BirdSocket, "show", "status").ExitCode == 0 || bird.HasExited), ok => ok);
+        await EventuallyAsync("BIRD answers on its control socket", () => Task.FromResult(Shell.TryRun("birdc", "-s", BirdSocket, "show", "status").ExitCode == 0 || bird.HasExited), ok => ok);
         if (bird.HasExited)
         {
             Assert.Fail($"BIRD exited with {bird.ExitCode}:\n{Diagnostics()}");
@@ -256,7 +258,7 @@ internal sealed class BgpLab : IAsyncDisposable
     }
 
     private static List<int> Pids(string name)
-        => [.. Run.Try("ip", "netns", "pids", name).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        => [.. Shell.TryRun("ip", "netns", "pids", name).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => int.TryParse(p, out var pid) ? pid : 0).Where(p => p > 0)];
 
     private static async Task StopAsync(Process process)

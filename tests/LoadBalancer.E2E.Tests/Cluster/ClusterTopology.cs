@@ -54,23 +54,7 @@ public sealed class ClusterTopology : IDisposable
         }
         Prefix = $"{TestEnvironment.RunPrefix}-c{Interlocked.Increment(ref s_count)}";
         Backends = backends;
-        try
-        {
-            Script("up", Prefix, backends.ToString(CultureInfo.InvariantCulture));
-        }
-        catch
-        {
-            // The script removes a half-built topology itself, but not if it was killed (timeout).
-            try
-            {
-                Shell.TryRun(ScriptPath, "down", Prefix);
-            }
-            catch (Exception)
-            {
-                // Best effort: the failure of `up` is the one to report.
-            }
-            throw;
-        }
+        s_script.Up(Prefix, backends.ToString(CultureInfo.InvariantCulture));
     }
 
     public string Prefix { get; }
@@ -112,12 +96,10 @@ public sealed class ClusterTopology : IDisposable
     public (int ExitCode, string Output) TryExec(string node, params string[] command)
         => Shell.TryRun("nsenter", [$"--net={NamespacePath(node)}", "--", .. command]);
 
-    public void Dispose() => Script("down", Prefix);
+    public void Dispose() => s_script.Run("down", Prefix);
 
     private static int LbIndex(int i)
         => i is >= 1 and <= LbNodes ? i : throw new ArgumentOutOfRangeException(nameof(i), i, "LB nodes are 1 and 2");
 
-    private static string ScriptPath => Path.Combine(TestEnvironment.RepoRoot, "scripts", "cluster_topo.sh");
-
-    private static string Script(params string[] args) => Shell.Run(ScriptPath, args);
+    private static readonly TopologyScript s_script = new("cluster_topo.sh");
 }

@@ -37,8 +37,8 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
     [Fact]
     public void Bgp_BothNodesAnnounceVips_RouterInstallsEcmpRoutesOverBoth_WithdrawFromLb1LeavesLb2()
     {
-        using var lb1 = new GobgpSpeaker(Topology, 1);
-        using var lb2 = new GobgpSpeaker(Topology, 2);
+        using var lb1 = new PlainGobgpd(Topology, 1);
+        using var lb2 = new PlainGobgpd(Topology, 2);
         var clock = Stopwatch.StartNew();
         StartBoth(lb1, lb2);
         _output.WriteLine($"both sessions Established {clock.Elapsed.TotalSeconds:0.00} s after the speakers started");
@@ -79,8 +79,8 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
     [Fact]
     public void Bgp_SilentNode_NextHopLeavesAfterHoldTime_ReturnsAfterErrorWait()
     {
-        using var lb1 = new GobgpSpeaker(Topology, 1);
-        using var lb2 = new GobgpSpeaker(Topology, 2);
+        using var lb1 = new PlainGobgpd(Topology, 1);
+        using var lb2 = new PlainGobgpd(Topology, 2);
         StartBoth(lb1, lb2);
         lb1.Announce(ClusterTopology.Vip4);
         lb2.Announce(ClusterTopology.Vip4);
@@ -106,8 +106,8 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
     [Fact]
     public void Ecmp_ClientFlowsHashedOnL4_ReachBackendsThroughBothNodes_RepliesComeStraightBack()
     {
-        using var lb1 = new GobgpSpeaker(Topology, 1);
-        using var lb2 = new GobgpSpeaker(Topology, 2);
+        using var lb1 = new PlainGobgpd(Topology, 1);
+        using var lb2 = new PlainGobgpd(Topology, 2);
         StartBoth(lb1, lb2);
         lb1.Announce(ClusterTopology.Vip4);
         lb2.Announce(ClusterTopology.Vip4);
@@ -200,7 +200,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         }
     }
 
-    private void StartBoth(GobgpSpeaker lb1, GobgpSpeaker lb2)
+    private void StartBoth(PlainGobgpd lb1, PlainGobgpd lb2)
     {
         lb1.Start();
         lb2.Start();

@@ -12,7 +12,7 @@ namespace LoadBalancer.E2E.Tests.Cluster;
 /// on 127.0.0.1:50051 inside the node, driven with the gobgp CLI there. It stands in for lbd's
 /// speaker to prove the network. Its config and log live in a temporary directory removed on dispose.
 /// </summary>
-public sealed class GobgpSpeaker : IDisposable
+public sealed class PlainGobgpd : IDisposable
 {
     /// <summary>gobgpd's gRPC API inside the node.</summary>
     public const string ApiHost = "127.0.0.1";
@@ -26,7 +26,7 @@ public sealed class GobgpSpeaker : IDisposable
 
     /// <param name="node">1 or 2: lb1 or lb2.</param>
     /// <param name="listenPort">gobgpd's BGP port: 179 (BIRD connects to it within a second) or -1 (connect out only; gobgpd's first try comes after 5-10 s).</param>
-    public GobgpSpeaker(ClusterTopology topology, int node, int listenPort = ClusterTopology.BgpPort)
+    public PlainGobgpd(ClusterTopology topology, int node, int listenPort = ClusterTopology.BgpPort)
     {
         ClusterTools.Require("gobgpd", "gobgp");
         _topology = topology;

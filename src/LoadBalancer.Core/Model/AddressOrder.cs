@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace LoadBalancer.ControlPlane.Bgp;
+namespace LoadBalancer.Core.Model;
 
-/// <summary>Orders addresses IPv4 first, then by their bytes, so lists and logs come out the same every time.</summary>
-internal sealed class AddressOrder : IComparer<IPAddress>
+/// <summary>Orders addresses IPv4 first, then by their bytes (numeric order), so lists, logs and id assignments come out the same every time.</summary>
+public sealed class AddressOrder : IComparer<IPAddress>
 {
     /// <summary>The one instance.</summary>
     public static readonly AddressOrder Instance = new();
