@@ -7,7 +7,7 @@ using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.Cli.Commands;
 
-/// <summary><c>lbctl vip list|add|remove|set</c>.</summary>
+/// <summary><c>lbctl vip list|add|remove|set|ring</c>.</summary>
 public static class VipCommands
 {
     /// <summary>The command group.</summary>
@@ -74,7 +74,16 @@ public static class VipCommands
             WarnIfPerNode(change, request.Scheduler);
         }, cancel));
 
-        foreach (var command in new[] { list, add, remove, set })
+        var ring = new Command("ring", "Read a maglev or maglev-src VIP's ring back from the data plane's maps: its SHA-256 (equal on every node given the same state), whether it is the ring planned for the state in force, and each backend's slots.");
+        var ringKey = new Argument<string>("vip") { Description = key.Description };
+        ring.Arguments.Add(ringKey);
+        ring.SetAction((parse, cancel) => cli.Run(parse, async (client, ct) =>
+        {
+            var read = await client.GetAsync<RingResponse>($"v1/ring?vip={LbdClient.Q(parse.GetValue(ringKey)!)}", ct);
+            cli.Print(parse, client, () => Render(read));
+        }, cancel));
+
+        foreach (var command in new[] { list, add, remove, set, ring })
         {
             vip.Subcommands.Add(command);
         }
@@ -119,5 +128,20 @@ public static class VipCommands
             }
         }
         return new StringBuilder().Append(table).ToString();
+    }
+
+    private static string Render(RingResponse ring)
+    {
+        var table = new Table("BACKEND", "ID", "SLOTS", "SHARE");
+        foreach (var backend in ring.Backends)
+        {
+            table.Row(backend.Address ?? (backend.Id == 0 ? "(empty slot)" : "(unknown id)"), backend.Id, backend.Slots, $"{backend.Slots * 100.0 / ring.Size:0.0}%");
+        }
+        return $"""
+            VIP      {ring.Vip} (id {ring.VipId}, {ring.Scheduler})
+            ring     {ring.Size} slots read from lb_rings, {(ring.MatchesPlan ? "as planned" : "NOT the planned ring (a sync failed or is in progress: see lbctl status)")}
+            sha256   {ring.Sha256}
+
+            """ + table;
     }
 }

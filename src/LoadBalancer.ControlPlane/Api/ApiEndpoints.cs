@@ -60,6 +60,7 @@ public static class ApiEndpoints
         v1.MapGet("/stats", (Reconciler r, TimeProvider time) =>
             Guard(r, state => Results.Ok(StatsReader.Read(r.Host.Balancer, state, time.GetUtcNow()))));
         v1.MapGet("/flows", (Reconciler r, string? client, string? vip) => Guard(r, _ => Flows(r, client, vip)));
+        v1.MapGet("/ring", (Reconciler r, string vip) => Guard(r, state => Ring(r, state, VipKey.Parse(vip))));
         v1.MapGet("/explain", (Reconciler r, string client, string vip) => Guard(r, _ => Explain(r, client, vip)));
         v1.MapPost("/node/drain", async (NodeDrain drain, AnnouncementService bgp, string? grace, CancellationToken ct) =>
             await Run(async () => Results.Ok(await ClusterReports.DrainAsync(drain, bgp, grace, ct))));
@@ -145,6 +146,23 @@ public static class ApiEndpoints
             entry = Explainer.Lookup(balancer, new FlowTuple(address, port, target.Address, target.Port, target.Protocol));
         }
         return Results.Ok(new FlowsResponse(balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries, entry));
+    }
+
+    private static IResult Ring(Reconciler r, ReconcilerState state, VipKey vip)
+    {
+        var planned = state.Plan.Vips.TryGetValue(vip, out var id) && state.Plan.Rings.TryGetValue(id, out var ring) ? ring : null;
+        try
+        {
+            return Results.Ok(RingReader.Read(r.Host.Balancer, vip, planned));
+        }
+        catch (KeyNotFoundException e)
+        {
+            return Error(404, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return Error(409, e.Message);
+        }
     }
 
     private static IResult Explain(Reconciler r, string client, string vip)

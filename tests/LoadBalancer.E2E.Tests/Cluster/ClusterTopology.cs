@@ -96,6 +96,22 @@ public sealed class ClusterTopology : IDisposable
     public (int ExitCode, string Output) TryExec(string node, params string[] command)
         => Shell.TryRun("nsenter", [$"--net={NamespacePath(node)}", "--", .. command]);
 
+    /// <summary>The processes in node <paramref name="node"/>'s namespace.</summary>
+    public IReadOnlyList<int> Pids(string node)
+        => [.. Shell.Run("ip", "netns", "pids", $"{Prefix}-{node}").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
+
+    /// <summary>
+    /// Cuts LB node <paramref name="i"/> off the segment at the switch, as a dead machine looks to the
+    /// router: its bridge port stops forwarding both ways (state disabled) while the router's own link
+    /// stays up, so only the BGP hold timer can tell. The switch keeps the node's MAC learnt, so frames
+    /// for it are dropped, not flooded to the other nodes. <see cref="RestoreLb"/> undoes it.
+    /// </summary>
+    public void CutLb(int i) => Exec("sw", "bridge", "link", "set", "dev", $"p-lb{LbIndex(i)}", "state", "0");
+
+    /// <summary>Puts LB node <paramref name="i"/>'s bridge port back to forwarding.</summary>
+    public void RestoreLb(int i) => Exec("sw", "bridge", "link", "set", "dev", $"p-lb{LbIndex(i)}", "state", "3");
+
     public void Dispose() => s_script.Run("down", Prefix);
 
     private static int LbIndex(int i)

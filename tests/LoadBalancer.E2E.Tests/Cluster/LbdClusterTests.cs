@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using LoadBalancer.Core.Api;
 using LoadBalancer.E2E.Tests.Daemon;
 using Xunit;
@@ -16,7 +13,6 @@ namespace LoadBalancer.E2E.Tests.Cluster;
 /// </summary>
 public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
 {
-    private const string Http = "10.211.100.1:80/tcp";
     private static readonly TimeSpan s_routeTimeout = TimeSpan.FromSeconds(20);
     private static int s_count;
     private readonly ClusterFixture _fixture;
@@ -39,8 +35,8 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         using var etcd = new EtcdServer(Topology);
         etcd.Start();
         var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = new GracefulLbd(Lbd(1, prefix, seed: true));
-        using var lb2 = new GracefulLbd(Lbd(2, prefix, seed: false));
+        using var lb1 = Node(1, prefix, seed: true);
+        using var lb2 = Node(2, prefix, seed: false);
         var clock = Stopwatch.StartNew();
         lb1.Start();
         lb2.Start();
@@ -48,7 +44,7 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         _output.WriteLine($"both lbd nodes started and announced {ClusterTopology.Vip4}: two next hops at the router after {clock.Elapsed.TotalSeconds:0.0} s");
         foreach (var lbd in new[] { lb1, lb2 })
         {
-            var status = Status(lbd);
+            var status = lbd.Status();
             Assert.Equal("etcd", status.Store!.Kind);
             Assert.False(status.Store.Stale);
             Assert.Equal([ClusterTopology.Vip4.ToString()], status.Bgp!.Announced);
@@ -62,7 +58,7 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         {
             answers.Add(await client.GetOnce(ClusterTopology.Vip4));
         }
-        var (packets1, packets2) = (VipPackets(lb1, Http), VipPackets(lb2, Http));
+        var (packets1, packets2) = (lb1.VipPackets(), lb2.VipPackets());
         _output.WriteLine($"60 connections: backends {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} {g.Count()}"))}; VIP packets lb1 {packets1}, lb2 {packets2}");
         Assert.True(packets1 > 0 && packets2 > 0, $"both nodes forward: lb1 {packets1}, lb2 {packets2} packets");
         Assert.Equal(2, answers.Distinct().Count());
@@ -72,17 +68,22 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         Lbctl.Ok(lb1, "vip", "add", "10.211.100.1:8080/tcp", "--backend", ClusterTopology.Backend4(1).ToString(), "--backend", ClusterTopology.Backend4(2).ToString());
         var committed = clock.Elapsed;
         VipInfo? seen = null;
-        while (clock.Elapsed < TimeSpan.FromSeconds(5) && (seen = ApiVips(lb2).FirstOrDefault(v => v.Vip == "10.211.100.1:8080/tcp")) is null)
+        while (clock.Elapsed < TimeSpan.FromSeconds(5) && (seen = lb2.Vips().FirstOrDefault(v => v.Vip == "10.211.100.1:8080/tcp")) is null)
         {
             Thread.Sleep(20);
         }
         _output.WriteLine($"vip add on lb1 (lbctl returned after {committed.TotalMilliseconds:0} ms): in force on lb2 {clock.Elapsed.TotalMilliseconds:0} ms after the command started");
         Assert.NotNull(seen);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"lb2 took {clock.Elapsed.TotalMilliseconds:0} ms");
-        var ids1 = Vips(lb1).SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id} share {b.Share}")).Order().ToList();
-        var ids2 = Vips(lb2).SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id} share {b.Share}")).Order().ToList();
-        _output.WriteLine("backend ids and ring shares, lb1 and lb2:\n  " + string.Join("\n  ", ids1));
+        var ids1 = lb1.Vips().SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id}")).Order().ToList();
+        var ids2 = lb2.Vips().SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id}")).Order().ToList();
+        _output.WriteLine("backend ids, lb1 and lb2:\n  " + string.Join("\n  ", ids1));
         Assert.Equal(ids1, ids2);
+        _output.WriteLine("rings read back from the maps:\n  " + ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http, "10.211.100.1:8080/tcp").Replace("\n", "\n  "));
+        var ringText = Lbctl.Ok(lb2, "vip", "ring", "10.211.100.1:8080/tcp");
+        _output.WriteLine($"lbctl vip ring on lb2:\n{ringText}");
+        Assert.Contains("65537 slots read from lb_rings, as planned", ringText);
+        Assert.Contains($"sha256   {lb1.Ring("10.211.100.1:8080/tcp").Sha256}", ringText);
 
         // on a cluster node a per-node scheduler is warned about
         var (code, text) = Lbctl.Run(lb2, "vip", "set", "10.211.100.1:8080/tcp", "--scheduler", "rr");
@@ -96,8 +97,8 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         using var etcd = new EtcdServer(Topology);
         etcd.Start();
         var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = new GracefulLbd(Lbd(1, prefix, seed: true));
-        using var lb2 = new GracefulLbd(Lbd(2, prefix, seed: false));
+        using var lb1 = Node(1, prefix, seed: true);
+        using var lb2 = Node(2, prefix, seed: false);
         lb1.Start();
         lb2.Start();
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
@@ -110,7 +111,7 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         {
             var before = await Task.WhenAll(clients.Select(Get));
             Assert.Equal(30, connections);
-            var onLb1 = VipPackets(lb1, Http);
+            var onLb1 = lb1.VipPackets();
             Assert.True(onLb1 > 0, "some connections go through lb1");
 
             var clock = Stopwatch.StartNew();
@@ -118,8 +119,8 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             var returned = clock.Elapsed;
             Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(5));
             _output.WriteLine($"node drain on lb1 returned after {returned.TotalMilliseconds:0} ms ({drained.Trim()}); router down to lb2 after {clock.Elapsed.TotalMilliseconds:0} ms");
-            Assert.Equal("draining", Status(lb1).Node!.Phase);
-            Assert.Empty(Status(lb1).Bgp!.Announced);
+            Assert.Equal("draining", lb1.Status().Node!.Phase);
+            Assert.Empty(lb1.Status().Bgp!.Announced);
 
             // every connection still answers, from the same backend, on the same connection
             var after = await Task.WhenAll(clients.Select(Get));
@@ -128,10 +129,10 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             _output.WriteLine($"after the drain: all 30 connections answered from their backends, 0 reconnects");
 
             Thread.Sleep(2100);
-            Assert.Equal("drained", Status(lb1).Node!.Phase);
+            Assert.Equal("drained", lb1.Status().Node!.Phase);
             lb1.Stop();
             lb1.Start();
-            Assert.Equal("drained", Status(lb1).Node!.Phase);
+            Assert.Equal("drained", lb1.Status().Node!.Phase);
             Thread.Sleep(1000);
             Assert.Equal([ClusterTopology.Lb4(2)], Router.KernelNextHops(ClusterTopology.Vip4));
 
@@ -151,80 +152,5 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
     private static async Task<string> Get(HttpClient http)
         => (await http.GetStringAsync(ClientNet.Url(ClusterTopology.Vip4))).Trim();
 
-    private LbdProcess Lbd(int node, string prefix, bool seed)
-    {
-        var yaml = new StringBuilder($"""
-            node:
-              interface: {ClusterTopology.LbInterface}
-              flow_table_size: 65536
-            store:
-              kind: etcd
-              endpoints: [{EtcdServer.Endpoint}]
-              prefix: {prefix}
-            bgp:
-              local_as: {ClusterTopology.LbAs}
-              router_id: {ClusterTopology.Lb4(node)}
-              hold_time: 3s
-              keepalive: 1s
-              next_hop6: {ClusterTopology.Lb6(node)}
-              drain_grace: 1s
-              peers:
-                - address: {ClusterTopology.Router4}
-                  as: {ClusterTopology.RouterAs}
-
-            """);
-        if (seed)
-        {
-            yaml.Append($"""
-                vips:
-                  - address: {ClusterTopology.Vip4}
-                    port: 80
-                    protocol: tcp
-                    backends:
-                      - address: {ClusterTopology.Backend4(1)}
-                      - address: {ClusterTopology.Backend4(2)}
-
-                """);
-        }
-        var ns = Topology.NamespacePath(ClusterTopology.Lb(node));
-        return new LbdProcess(ns, command => Topology.Exec(ClusterTopology.Lb(node), command), yaml.ToString());
-    }
-
-    // lbd's API straight over its socket: a poll without lbctl's start-up time
-    private List<VipInfo> ApiVips(LbdProcess lbd)
-        => JsonSerializer.Deserialize<List<VipInfo>>(Topology.Exec("cl", "curl", "-s", "-m", "2", "--unix-socket", lbd.Socket, "http://lbd/v1/vips"), JsonSerializerOptions.Web)!;
-
-    /// <summary>An lbd stopped gracefully at the end (it withdraws its VIPs and stops its gobgpd), so the next test starts with no route.</summary>
-    private sealed class GracefulLbd(LbdProcess lbd) : IDisposable
-    {
-        public static implicit operator LbdProcess(GracefulLbd node) => node.Lbd;
-
-        public LbdProcess Lbd { get; } = lbd;
-
-        public void Start() => Lbd.Start();
-
-        public void Stop() => Lbd.Stop();
-
-        public void Dispose()
-        {
-            try
-            {
-                Lbd.Stop();
-            }
-            finally
-            {
-                Lbd.Dispose();
-            }
-        }
-    }
-
-    private static StatusResponse Status(LbdProcess lbd)
-        => JsonSerializer.Deserialize<StatusResponse>(Lbctl.Ok(lbd, "status", "--json"), JsonSerializerOptions.Web)!;
-
-    private static List<VipInfo> Vips(LbdProcess lbd)
-        => JsonSerializer.Deserialize<List<VipInfo>>(Lbctl.Ok(lbd, "vip", "list", "--json"), JsonSerializerOptions.Web)!;
-
-    private static ulong VipPackets(LbdProcess lbd, string vip)
-        => JsonSerializer.Deserialize<StatsResponse>(Lbctl.Ok(lbd, "stats", "--json"), JsonSerializerOptions.Web)!
-            .Vips.Single(v => v.Vip == vip).Traffic.Packets;
+    private ClusterNode Node(int node, string prefix, bool seed) => new(Topology, node, prefix, seed);
 }
