@@ -48,6 +48,9 @@ public sealed class ClientNet : IDisposable
         return new HttpClient(handler) { Timeout = s_timeout };
     }
 
+    /// <summary>GET / through <paramref name="http"/> (its kept-alive connection, if any): the answering backend's name.</summary>
+    public static async Task<string> Backend(HttpClient http, IPAddress vip) => (await http.GetStringAsync(Url(vip))).Trim();
+
     /// <summary>GET / on a new connection: the answering backend's name.</summary>
     public async Task<string> GetOnce(IPAddress vip)
     {

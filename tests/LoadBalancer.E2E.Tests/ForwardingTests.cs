@@ -90,7 +90,7 @@ public sealed class ForwardingTests(ForwardingFixture fixture, ITestOutputHelper
             var first = new List<string>();
             foreach (var http in clients)
             {
-                first.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                first.Add(await ClientNet.Backend(http, Topology.Vip4));
             }
 
             Node.Apply(Config(backends: 4));
@@ -101,7 +101,7 @@ public sealed class ForwardingTests(ForwardingFixture fixture, ITestOutputHelper
             {
                 for (var i = 0; i < clients.Count; i++)
                 {
-                    Assert.Equal(first[i], (await clients[i].GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                    Assert.Equal(first[i], await ClientNet.Backend(clients[i], Topology.Vip4));
                 }
             }
             Assert.All(connects, n => Assert.Equal(1, n)); // every request went over the first connection

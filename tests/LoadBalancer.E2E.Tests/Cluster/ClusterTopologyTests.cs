@@ -14,25 +14,10 @@ namespace LoadBalancer.E2E.Tests.Cluster;
 /// nodes to the backends with replies straight back (DSR), and etcd reached from both nodes across
 /// an outage. The times each step took are printed.
 /// </summary>
-public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
+public sealed class ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelper output) : ClusterTest(fixture, output), IClassFixture<ClusterFixture>
 {
     private static readonly TimeSpan s_sessionTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_routeTimeout = TimeSpan.FromSeconds(5);
-    private readonly ClusterFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-        // Whatever an earlier test announced went with its speakers: start from no route.
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [], s_routeTimeout);
-        Router.WaitKernelNextHops(ClusterTopology.Vip6, [], s_routeTimeout);
-    }
-
-    private ClusterTopology Topology => _fixture.Topology;
-
-    private BirdRouter Router => _fixture.Router;
 
     [Fact]
     public void Bgp_BothNodesAnnounceVips_RouterInstallsEcmpRoutesOverBoth_WithdrawFromLb1LeavesLb2()
@@ -41,7 +26,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         using var lb2 = new PlainGobgpd(Topology, 2);
         var clock = Stopwatch.StartNew();
         StartBoth(lb1, lb2);
-        _output.WriteLine($"both sessions Established {clock.Elapsed.TotalSeconds:0.00} s after the speakers started");
+        Output.WriteLine($"both sessions Established {clock.Elapsed.TotalSeconds:0.00} s after the speakers started");
         var protocols = Router.Protocols();
         Assert.Equal("Established", protocols["lb1"].BgpState);
         Assert.Equal("Established", protocols["lb2"].BgpState);
@@ -54,7 +39,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         }
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
         Router.WaitKernelNextHops(ClusterTopology.Vip6, [ClusterTopology.Lb6(1), ClusterTopology.Lb6(2)], s_routeTimeout);
-        _output.WriteLine($"announced by both: ECMP routes after {clock.Elapsed.TotalMilliseconds:0} ms: "
+        Output.WriteLine($"announced by both: ECMP routes after {clock.Elapsed.TotalMilliseconds:0} ms: "
             + $"{ClusterTopology.Vip4} via [{string.Join(", ", Router.KernelNextHops(ClusterTopology.Vip4))}], "
             + $"{ClusterTopology.Vip6} via [{string.Join(", ", Router.KernelNextHops(ClusterTopology.Vip6))}]");
         Assert.Equal(2, Router.KernelNextHops(ClusterTopology.Vip4).Count);
@@ -65,7 +50,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         lb1.Withdraw(ClusterTopology.Vip6);
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], s_routeTimeout);
         Router.WaitKernelNextHops(ClusterTopology.Vip6, [ClusterTopology.Lb6(2)], s_routeTimeout);
-        _output.WriteLine($"withdrawn by lb1: one next hop (lb2) after {clock.Elapsed.TotalMilliseconds:0} ms");
+        Output.WriteLine($"withdrawn by lb1: one next hop (lb2) after {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(new[] { ClusterTopology.Lb4(2) }, Router.KernelNextHops(ClusterTopology.Vip4));
         Assert.Equal(new[] { ClusterTopology.Lb6(2) }, Router.KernelNextHops(ClusterTopology.Vip6));
         Assert.Equal("Established", Router.BgpState("lb1"));
@@ -73,7 +58,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         clock.Restart();
         lb2.Stop(kill: true);
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [], s_routeTimeout);
-        _output.WriteLine($"lb2's gobgpd killed: route gone after {clock.Elapsed.TotalMilliseconds:0} ms, lb2 {Router.BgpState("lb2")}");
+        Output.WriteLine($"lb2's gobgpd killed: route gone after {clock.Elapsed.TotalMilliseconds:0} ms, lb2 {Router.BgpState("lb2")}");
     }
 
     [Fact]
@@ -91,7 +76,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         lb1.Freeze();
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(8));
         var gone = clock.Elapsed;
-        _output.WriteLine($"lb1 frozen: its next hop left after {gone.TotalSeconds:0.00} s (hold time 3 s); lb1: {Router.Protocols()["lb1"]}");
+        Output.WriteLine($"lb1 frozen: its next hop left after {gone.TotalSeconds:0.00} s (hold time 3 s); lb1: {Router.Protocols()["lb1"]}");
         Assert.InRange(gone, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4.5));
 
         // BIRD waits `error wait time` (5 s the first time) before it takes the peer back.
@@ -99,7 +84,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         lb1.Thaw();
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(15));
         var back = clock.Elapsed;
-        _output.WriteLine($"lb1 thawed: Established and its next hop back after {back.TotalSeconds:0.00} s (error wait 5 s after the expiry)");
+        Output.WriteLine($"lb1 thawed: Established and its next hop back after {back.TotalSeconds:0.00} s (error wait 5 s after the expiry)");
         Assert.True(back < TimeSpan.FromSeconds(10), $"lb1's next hop took {back.TotalSeconds:0.0} s to come back (error wait time 5 s)");
     }
 
@@ -123,7 +108,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         {
             var tcp = FlowsByNode(ProtocolType.Tcp, firstPort: 42000);
             var udp = FlowsByNode(ProtocolType.Udp, firstPort: 43000);
-            _output.WriteLine($"router's L4 hash over 40 TCP source ports: lb1 {tcp[1].Count}, lb2 {tcp[2].Count}; 40 UDP: lb1 {udp[1].Count}, lb2 {udp[2].Count}");
+            Output.WriteLine($"router's L4 hash over 40 TCP source ports: lb1 {tcp[1].Count}, lb2 {tcp[2].Count}; 40 UDP: lb1 {udp[1].Count}, lb2 {udp[2].Count}");
             Assert.All(new[] { tcp, udp }.SelectMany(d => d.Values), ports => Assert.NotEmpty(ports));
 
             for (var i = 1; i <= 2; i++)
@@ -139,7 +124,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
                     Assert.True(answer == $"be{i} ecmp", $"UDP from port {port} hashed to lb{i}: answered '{answer}', expected 'be{i} ecmp'");
                 }
             }
-            _output.WriteLine("3 TCP and 3 UDP flows through each node: each answered by that node's backend, from the VIP");
+            Output.WriteLine("3 TCP and 3 UDP flows through each node: each answered by that node's backend, from the VIP");
         }
         finally
         {
@@ -154,7 +139,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
     public void Etcd_PutFromLb1_ReadFromLb2_KeySurvivesStopAndRestart()
     {
         using var etcd = new EtcdServer(Topology);
-        _output.WriteLine($"etcd healthy {etcd.Start().TotalSeconds:0.00} s after start, data in {etcd.DataDirectory}");
+        Output.WriteLine($"etcd healthy {etcd.Start().TotalSeconds:0.00} s after start, data in {etcd.DataDirectory}");
         const string key = "/lb/topology-test/key";
         Assert.Contains("OK", etcd.Ctl("lb1", "put", key, "from-lb1"), StringComparison.Ordinal);
         Assert.Equal("from-lb1", etcd.Ctl("lb2", "get", key, "--print-value-only").Trim());
@@ -168,12 +153,12 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
         var (code, output) = etcd.TryCtl("lb2", "get", key, "--print-value-only");
         Assert.True(code != 0, $"etcd answered while stopped: {output}");
         var healthy = etcd.Start();
-        _output.WriteLine($"outage: stopped, refused a get from lb2 ({output.Trim().Split('\n')[^1]}), healthy again {healthy.TotalSeconds:0.00} s after restart; {clock.Elapsed.TotalSeconds:0.0} s in all");
+        Output.WriteLine($"outage: stopped, refused a get from lb2 ({output.Trim().Split('\n')[^1]}), healthy again {healthy.TotalSeconds:0.00} s after restart; {clock.Elapsed.TotalSeconds:0.0} s in all");
         Assert.Equal("from-lb1", etcd.Ctl("lb2", "get", key, "--print-value-only").Trim());
         Assert.Equal("from-lb1", etcd.Ctl("lb1", "get", key, "--print-value-only").Trim());
 
         var crash = etcd.Restart(kill: true);
-        _output.WriteLine($"killed (SIGKILL) and healthy again {crash.TotalSeconds:0.00} s after restart");
+        Output.WriteLine($"killed (SIGKILL) and healthy again {crash.TotalSeconds:0.00} s after restart");
         Assert.Equal("from-lb1", etcd.Ctl("lb2", "get", key, "--print-value-only").Trim());
     }
 
@@ -191,7 +176,7 @@ public sealed class ClusterTopologyTests : IClassFixture<ClusterFixture>
                 $"head -c 200000 /dev/zero | curl -s -m 5 --data-binary @- http://{ClusterTopology.Vip4}/").Trim());
             Assert.Equal("be1 dsr", Udp(ClusterTopology.Vip4, 44000, "dsr"));
             Assert.Equal("be1 dsr6", Udp(ClusterTopology.Vip6, 44001, "dsr6"));
-            _output.WriteLine("client -> rt -> be1 -> rt -> client: HTTP GET v4 and v6, a 200 KB POST and UDP v4 and v6 answered from the VIP");
+            Output.WriteLine("client -> rt -> be1 -> rt -> client: HTTP GET v4 and v6, a 200 KB POST and UDP v4 and v6 answered from the VIP");
         }
         finally
         {

@@ -11,39 +11,18 @@ namespace LoadBalancer.E2E.Tests.Cluster;
 /// announcing them to the BIRD router, which spreads client flows over both with ECMP (L4 hash).
 /// The times each step took are printed.
 /// </summary>
-public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
+public sealed class LbdClusterTests(ClusterFixture fixture, ITestOutputHelper output) : ClusterTest(fixture, output), IClassFixture<ClusterFixture>
 {
-    private static readonly TimeSpan s_routeTimeout = TimeSpan.FromSeconds(20);
-    private static int s_count;
-    private readonly ClusterFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public LbdClusterTests(ClusterFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [], TimeSpan.FromSeconds(10));
-    }
-
-    private ClusterTopology Topology => _fixture.Topology;
-
-    private BirdRouter Router => _fixture.Router;
-
     [Fact]
     public async Task BothNodesAnnounce_FlowsSpreadOverBoth_AVipAddedOnOneNodeIsServedByBoth_WithTheSameIds()
     {
-        using var etcd = new EtcdServer(Topology);
-        etcd.Start();
-        var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = Node(1, prefix, seed: true);
-        using var lb2 = Node(2, prefix, seed: false);
-        var clock = Stopwatch.StartNew();
-        lb1.Start();
-        lb2.Start();
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
-        _output.WriteLine($"both lbd nodes started and announced {ClusterTopology.Vip4}: two next hops at the router after {clock.Elapsed.TotalSeconds:0.0} s");
+        using var nodes = StartNodes();
+        var (lb1, lb2) = (nodes.Lb1, nodes.Lb2);
+        Output.WriteLine($"both lbd nodes started and announced {ClusterTopology.Vip4}: two next hops at the router after {nodes.Announced.TotalSeconds:0.0} s");
         foreach (var lbd in new[] { lb1, lb2 })
         {
+            // status shows the sessions as of the announcer's last round (every 500 ms)
+            Wait(() => lbd.Status().Bgp!.Peers is [{ State: "established" }], TimeSpan.FromSeconds(3), $"lb{lbd.Node}'s status shows its session established");
             var status = lbd.Status();
             Assert.Equal("etcd", status.Store!.Kind);
             Assert.False(status.Store.Stale);
@@ -59,12 +38,12 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             answers.Add(await client.GetOnce(ClusterTopology.Vip4));
         }
         var (packets1, packets2) = (lb1.VipPackets(), lb2.VipPackets());
-        _output.WriteLine($"60 connections: backends {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} {g.Count()}"))}; VIP packets lb1 {packets1}, lb2 {packets2}");
+        Output.WriteLine($"60 connections: backends {string.Join(", ", answers.GroupBy(a => a).Select(g => $"{g.Key} {g.Count()}"))}; VIP packets lb1 {packets1}, lb2 {packets2}");
         Assert.True(packets1 > 0 && packets2 > 0, $"both nodes forward: lb1 {packets1}, lb2 {packets2} packets");
         Assert.Equal(2, answers.Distinct().Count());
 
         // one command on lb1 changes both nodes, with the same ids
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         Lbctl.Ok(lb1, "vip", "add", "10.211.100.1:8080/tcp", "--backend", ClusterTopology.Backend4(1).ToString(), "--backend", ClusterTopology.Backend4(2).ToString());
         var committed = clock.Elapsed;
         VipInfo? seen = null;
@@ -72,16 +51,16 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         {
             Thread.Sleep(20);
         }
-        _output.WriteLine($"vip add on lb1 (lbctl returned after {committed.TotalMilliseconds:0} ms): in force on lb2 {clock.Elapsed.TotalMilliseconds:0} ms after the command started");
+        Output.WriteLine($"vip add on lb1 (lbctl returned after {committed.TotalMilliseconds:0} ms): in force on lb2 {clock.Elapsed.TotalMilliseconds:0} ms after the command started");
         Assert.NotNull(seen);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"lb2 took {clock.Elapsed.TotalMilliseconds:0} ms");
         var ids1 = lb1.Vips().SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id}")).Order().ToList();
         var ids2 = lb2.Vips().SelectMany(v => v.Backends.Select(b => $"{v.Vip} {b.Address} id {b.Id}")).Order().ToList();
-        _output.WriteLine("backend ids, lb1 and lb2:\n  " + string.Join("\n  ", ids1));
+        Output.WriteLine("backend ids, lb1 and lb2:\n  " + string.Join("\n  ", ids1));
         Assert.Equal(ids1, ids2);
-        _output.WriteLine("rings read back from the maps:\n  " + ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http, "10.211.100.1:8080/tcp").Replace("\n", "\n  "));
+        Output.WriteLine("rings read back from the maps:\n  " + ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http, "10.211.100.1:8080/tcp").Replace("\n", "\n  "));
         var ringText = Lbctl.Ok(lb2, "vip", "ring", "10.211.100.1:8080/tcp");
-        _output.WriteLine($"lbctl vip ring on lb2:\n{ringText}");
+        Output.WriteLine($"lbctl vip ring on lb2:\n{ringText}");
         Assert.Contains("65537 slots read from lb_rings, as planned", ringText);
         Assert.Contains($"sha256   {lb1.Ring("10.211.100.1:8080/tcp").Sha256}", ringText);
 
@@ -94,14 +73,8 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
     [Fact]
     public async Task NodeDrain_WithdrawsFirst_ResetsNoConnection_UndrainAnnouncesAgain()
     {
-        using var etcd = new EtcdServer(Topology);
-        etcd.Start();
-        var prefix = $"/lbtest/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = Node(1, prefix, seed: true);
-        using var lb2 = Node(2, prefix, seed: false);
-        lb1.Start();
-        lb2.Start();
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
+        using var nodes = StartNodes();
+        var (lb1, lb2) = (nodes.Lb1, nodes.Lb2);
 
         // 30 long-lived connections, each its own HttpClient with one kept-alive connection
         using var client = new ClientNet(Topology.NamespacePath("cl"));
@@ -109,7 +82,7 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
         var clients = Enumerable.Range(0, 30).Select(_ => client.Http(_ => Interlocked.Increment(ref connections))).ToList();
         try
         {
-            var before = await Task.WhenAll(clients.Select(Get));
+            var before = await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4)));
             Assert.Equal(30, connections);
             var onLb1 = lb1.VipPackets();
             Assert.True(onLb1 > 0, "some connections go through lb1");
@@ -118,15 +91,15 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             var drained = Lbctl.Ok(lb1, "node", "drain", "--grace", "2s");
             var returned = clock.Elapsed;
             Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(5));
-            _output.WriteLine($"node drain on lb1 returned after {returned.TotalMilliseconds:0} ms ({drained.Trim()}); router down to lb2 after {clock.Elapsed.TotalMilliseconds:0} ms");
+            Output.WriteLine($"node drain on lb1 returned after {returned.TotalMilliseconds:0} ms ({drained.Trim()}); router down to lb2 after {clock.Elapsed.TotalMilliseconds:0} ms");
             Assert.Equal("draining", lb1.Status().Node!.Phase);
             Assert.Empty(lb1.Status().Bgp!.Announced);
 
             // every connection still answers, from the same backend, on the same connection
-            var after = await Task.WhenAll(clients.Select(Get));
+            var after = await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4)));
             Assert.Equal(before, after);
             Assert.Equal(30, connections);
-            _output.WriteLine($"after the drain: all 30 connections answered from their backends, 0 reconnects");
+            Output.WriteLine($"after the drain: all 30 connections answered from their backends, 0 reconnects");
 
             Thread.Sleep(2100);
             Assert.Equal("drained", lb1.Status().Node!.Phase);
@@ -139,8 +112,8 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             clock.Restart();
             Lbctl.Ok(lb1, "node", "undrain");
             Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(5));
-            _output.WriteLine($"undrain: two next hops again after {clock.Elapsed.TotalMilliseconds:0} ms");
-            Assert.Equal(before, await Task.WhenAll(clients.Select(Get)));
+            Output.WriteLine($"undrain: two next hops again after {clock.Elapsed.TotalMilliseconds:0} ms");
+            Assert.Equal(before, await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4))));
             Assert.Equal(30, connections);
         }
         finally
@@ -148,9 +121,4 @@ public sealed class LbdClusterTests : IClassFixture<ClusterFixture>
             clients.ForEach(c => c.Dispose());
         }
     }
-
-    private static async Task<string> Get(HttpClient http)
-        => (await http.GetStringAsync(ClientNet.Url(ClusterTopology.Vip4))).Trim();
-
-    private ClusterNode Node(int node, string prefix, bool seed) => new(Topology, node, prefix, seed);
 }

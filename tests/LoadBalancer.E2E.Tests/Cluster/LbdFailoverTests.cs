@@ -9,41 +9,20 @@ namespace LoadBalancer.E2E.Tests.Cluster;
 /// What a two-node cluster (real lbd, gobgpd, BIRD and etcd) survives: an LB node dying without a
 /// word, and etcd going away for 10 s under traffic. The times each step took are printed.
 /// </summary>
-public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
+public sealed class LbdFailoverTests(ClusterFixture fixture, ITestOutputHelper output) : ClusterTest(fixture, output), IClassFixture<ClusterFixture>
 {
     // BIRD's and lbd's hold time in these tests (ClusterNode, cluster_topo.sh): 3 s, keepalive 1 s.
     private static readonly TimeSpan s_holdTime = TimeSpan.FromSeconds(3);
 
     // What the route polls and a loaded 2-core machine may add to the hold time.
     private static readonly TimeSpan s_slack = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_routeTimeout = TimeSpan.FromSeconds(20);
-    private static int s_count;
-    private readonly ClusterFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public LbdFailoverTests(ClusterFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [], TimeSpan.FromSeconds(10));
-    }
-
-    private ClusterTopology Topology => _fixture.Topology;
-
-    private BirdRouter Router => _fixture.Router;
 
     [Fact]
     public async Task Lb1DiesWithoutAWord_TheRouterDropsItWithinTheHoldTime_AndEveryConnectionThroughItContinuesOnLb2_OnItsBackend()
     {
-        using var etcd = new EtcdServer(Topology);
-        etcd.Start();
-        var prefix = $"/lbfail/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = new ClusterNode(Topology, 1, prefix, seed: true);
-        using var lb2 = new ClusterNode(Topology, 2, prefix, seed: false);
-        lb1.Start();
-        lb2.Start();
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
-        _output.WriteLine(ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http));
+        using var nodes = StartNodes();
+        var (lb1, lb2) = (nodes.Lb1, nodes.Lb2);
+        Output.WriteLine(ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http));
 
         // 40 long-lived connections, each its own HttpClient with one kept-alive connection whose port we know
         const int N = 40;
@@ -57,10 +36,10 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
         })).ToList();
         try
         {
-            var before = await Task.WhenAll(clients.Select(Get));
+            var before = await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4)));
             Assert.Equal(N, connections);
             var viaLb1 = Enumerable.Range(0, N).Where(i => lb1.Flow(ClusterTopology.Client4, ports[i]).Found).ToList();
-            _output.WriteLine($"{N} connections established; {viaLb1.Count} of them through lb1 (it holds their flow entries)");
+            Output.WriteLine($"{N} connections established; {viaLb1.Count} of them through lb1 (it holds their flow entries)");
             Assert.NotEmpty(viaLb1);
             Assert.All(viaLb1, i => Assert.False(lb2.Flow(ClusterTopology.Client4, ports[i]).Found));
 
@@ -70,18 +49,18 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
             {
                 Topology.CutLb(1);
                 lb1.KillHard();
-                Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], s_routeTimeout);
+                Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], RouteTimeout);
                 var dropped = clock.Elapsed;
-                _output.WriteLine($"lb1 cut off and killed: the router dropped its route after {dropped.TotalMilliseconds:0} ms (hold time {s_holdTime.TotalSeconds:0} s, keepalive 1 s)");
+                Output.WriteLine($"lb1 cut off and killed: the router dropped its route after {dropped.TotalMilliseconds:0} ms (hold time {s_holdTime.TotalSeconds:0} s, keepalive 1 s)");
                 Assert.True(dropped < s_holdTime + s_slack, $"the route went after {dropped.TotalMilliseconds:0} ms");
                 Assert.Contains("Hold timer expired", Router.LogTail(50));
 
                 // every connection answers from the backend it had, on the same connection; lb1's now through lb2
-                var after = await Task.WhenAll(clients.Select(Get));
+                var after = await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4)));
                 Assert.Equal(before, after);
                 Assert.Equal(N, connections);
                 Assert.All(viaLb1, i => Assert.True(lb2.Flow(ClusterTopology.Client4, ports[i]).Found, $"lb2 now carries connection {i}"));
-                _output.WriteLine($"after the failover: all {N} connections answered from the same backends with 0 reconnects; the {viaLb1.Count} that went through lb1 now go through lb2");
+                Output.WriteLine($"after the failover: all {N} connections answered from the same backends with 0 reconnects; the {viaLb1.Count} that went through lb1 now go through lb2");
             }
             finally
             {
@@ -97,15 +76,9 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
     [Fact]
     public async Task EtcdStoppedForTenSeconds_ForwardingGoesOn_StatusShowsStale_AChangeAfterItReturnsReachesBothNodes()
     {
-        using var etcd = new EtcdServer(Topology);
-        etcd.Start();
-        var prefix = $"/lbfail/{Interlocked.Increment(ref s_count)}";
-        using var lb1 = new ClusterNode(Topology, 1, prefix, seed: true);
-        using var lb2 = new ClusterNode(Topology, 2, prefix, seed: false);
-        lb1.Start();
-        lb2.Start();
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
-        var nodes = new[] { lb1, lb2 };
+        using var nodes = StartNodes();
+        var (lb1, lb2, etcd) = (nodes.Lb1, nodes.Lb2, nodes.Etcd);
+        var both = new[] { lb1, lb2 };
         var revision = lb1.Status().Store!.Revision;
         Assert.Equal(revision, lb2.Status().Store!.Revision);
 
@@ -115,19 +88,19 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
         var clients = Enumerable.Range(0, N).Select(_ => client.Http(_ => Interlocked.Increment(ref connections))).ToList();
         try
         {
-            var before = await Task.WhenAll(clients.Select(Get));
+            var before = await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4)));
 
             var outage = Stopwatch.StartNew();
             etcd.Stop();
-            var stale = Wait(() => nodes.All(n => n.Status().Store!.Stale), TimeSpan.FromSeconds(8), "both nodes show the store stale");
-            _output.WriteLine($"etcd stopped: both nodes show the store stale after {stale.TotalMilliseconds:0} ms");
-            Assert.All(nodes, n => Assert.Contains("lb_store_stale 1", n.Lbd.Metrics()));
+            var stale = Wait(() => both.All(n => n.Status().Store!.Stale), TimeSpan.FromSeconds(8), "both nodes show the store stale");
+            Output.WriteLine($"etcd stopped: both nodes show the store stale after {stale.TotalMilliseconds:0} ms");
+            Assert.All(both, n => Assert.Contains("lb_store_stale 1", n.Lbd.Metrics()));
 
             // a change now is refused with the reason, and nothing changes
             var (code, refused) = Lbctl.Run(lb1, "vip", "add", "10.211.100.1:8081/tcp", "--backend", ClusterTopology.Backend4(1).ToString());
             Assert.True(code != 0, refused);
             Assert.Contains("nothing changed", refused);
-            _output.WriteLine($"a change during the outage: lbctl exited {code}: {refused.Trim()}");
+            Output.WriteLine($"a change during the outage: lbctl exited {code}: {refused.Trim()}");
 
             // traffic until etcd has been gone 10 s: new connections and the long-lived ones, bounded in count
             int fresh = 0, kept = 0, failed = 0;
@@ -138,7 +111,7 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
                 {
                     await client.GetOnce(ClusterTopology.Vip4);
                     fresh++;
-                    Assert.Equal(before[i % N], await Get(clients[i % N]));
+                    Assert.Equal(before[i % N], await ClientNet.Backend(clients[i % N], ClusterTopology.Vip4));
                     kept++;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -148,49 +121,31 @@ public sealed class LbdFailoverTests : IClassFixture<ClusterFixture>
                 }
                 await Task.Delay(100);
             }
-            _output.WriteLine($"during the outage: {fresh} new connections and {kept} requests on long-lived ones answered, {failed} failed; both nodes still stale: {nodes.All(n => n.Status().Store!.Stale)}");
+            Output.WriteLine($"during the outage: {fresh} new connections and {kept} requests on long-lived ones answered, {failed} failed; both nodes still stale: {both.All(n => n.Status().Store!.Stale)}");
             Assert.Equal(0, failed);
             Assert.True(fresh >= 20, $"{fresh} new connections");
-            Assert.All(nodes, n => Assert.True(n.Status().Store!.Stale));
+            Assert.All(both, n => Assert.True(n.Status().Store!.Stale));
 
             var back = etcd.Start();
-            var fresh2 = Wait(() => nodes.All(n => !n.Status().Store!.Stale), TimeSpan.FromSeconds(10), "both nodes reconnect");
-            _output.WriteLine($"etcd back after {outage.Elapsed.TotalSeconds:0.0} s of outage (healthy in {back.TotalMilliseconds:0} ms): both nodes connected again {fresh2.TotalMilliseconds:0} ms later, at revision {lb1.Status().Store!.Revision}");
-            Assert.All(nodes, n => Assert.Equal(revision, n.Status().Store!.Revision));
+            var reconnected = Wait(() => both.All(n => !n.Status().Store!.Stale), TimeSpan.FromSeconds(10), "both nodes reconnect");
+            Output.WriteLine($"etcd back after {outage.Elapsed.TotalSeconds:0.0} s of outage (healthy in {back.TotalMilliseconds:0} ms): both nodes connected again {reconnected.TotalMilliseconds:0} ms later, at revision {lb1.Status().Store!.Revision}");
+            Assert.All(both, n => Assert.Equal(revision, n.Status().Store!.Revision));
 
             // one command on lb2 now changes both nodes
             var clock = Stopwatch.StartNew();
             Lbctl.Ok(lb2, "vip", "add", "10.211.100.1:8081/tcp", "--backend", ClusterTopology.Backend4(1).ToString(), "--backend", ClusterTopology.Backend4(2).ToString());
             var applied = Wait(() => lb1.Vips().Any(v => v.Vip == "10.211.100.1:8081/tcp"), TimeSpan.FromSeconds(5), "lb1 serves the VIP added on lb2");
-            _output.WriteLine($"vip add on lb2 after the outage: in force on lb1 {applied.TotalMilliseconds:0} ms after the command started");
+            Output.WriteLine($"vip add on lb2 after the outage: in force on lb1 {applied.TotalMilliseconds:0} ms after the command started");
             Assert.True(applied < TimeSpan.FromSeconds(2), $"lb1 took {applied.TotalMilliseconds:0} ms");
-            _output.WriteLine(ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http, "10.211.100.1:8081/tcp"));
+            Output.WriteLine(ClusterNode.AssertSameRings(lb1, lb2, ClusterNode.Http, "10.211.100.1:8081/tcp"));
             Assert.Equal(lb1.Status().Store!.Revision, lb2.Status().Store!.Revision);
 
-            Assert.Equal(before, await Task.WhenAll(clients.Select(Get)));
+            Assert.Equal(before, await Task.WhenAll(clients.Select(c => ClientNet.Backend(c, ClusterTopology.Vip4))));
             Assert.Equal(N, connections);
         }
         finally
         {
             clients.ForEach(c => c.Dispose());
         }
-    }
-
-    private static async Task<string> Get(HttpClient http)
-        => (await http.GetStringAsync(ClientNet.Url(ClusterTopology.Vip4))).Trim();
-
-    // Polls every 20 ms until done() holds, at most timeout; returns how long it took.
-    private static TimeSpan Wait(Func<bool> done, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!done())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"not within {timeout.TotalSeconds:0} s: {what}");
-            }
-            Thread.Sleep(20);
-        }
-        return clock.Elapsed;
     }
 }

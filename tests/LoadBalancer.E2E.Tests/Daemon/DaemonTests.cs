@@ -144,7 +144,7 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
         using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be123), (Udp4, s_be123)));
         lbd.Start();
         using var http = Client.Http();
-        var tcpBackend = (await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim();
+        var tcpBackend = await ClientNet.Backend(http, Topology.Vip4);
         using var stream = new UdpStream(Client, Topology.Vip4, flows: 8, interval: TimeSpan.FromMilliseconds(10));
         stream.Start();
 
@@ -154,12 +154,12 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
             Thread.Sleep(700);
             lbd.Stop(kill);
             Thread.Sleep(700);
-            tcpAnswers.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim()); // with no lbd at all
+            tcpAnswers.Add(await ClientNet.Backend(http, Topology.Vip4)); // with no lbd at all
             lbd.Start();
         }
         Thread.Sleep(700);
         var result = stream.Stop();
-        tcpAnswers.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+        tcpAnswers.Add(await ClientNet.Backend(http, Topology.Vip4));
 
         output.WriteLine($"UDP: {result.Sent} datagrams sent over {result.Flows} flows, {result.Received} answered, {result.Sent - result.Received} lost; " +
             $"backends per flow: {string.Join(", ", result.BackendsPerFlow.Select(b => string.Join('+', b)))}; TCP answers: {string.Join(", ", tcpAnswers.Prepend(tcpBackend))}");
@@ -183,7 +183,7 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
             var pinned = new List<string>();
             foreach (var http in clients)
             {
-                pinned.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                pinned.Add(await ClientNet.Backend(http, Topology.Vip4));
             }
             var clientPorts = ports.ToArray();
             var entriesBefore = clientPorts.Select(port => Flow(lbd, port, Http4)).ToList();
@@ -210,7 +210,7 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
 
             for (var i = 0; i < clients.Count; i++)
             {
-                Assert.Equal(pinned[i], (await clients[i].GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                Assert.Equal(pinned[i], await ClientNet.Backend(clients[i], Topology.Vip4));
             }
             Assert.Equal(clientPorts, ports); // the same connections answered: no flow was re-placed on a new one
             Assert.Equal("be4", await Client.GetOnce(IPAddress.Parse("10.210.100.2")));

@@ -67,7 +67,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
                 var first = new List<string>();
                 foreach (var http in clients)
                 {
-                    first.Add((await http.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                    first.Add(await ClientNet.Backend(http, Topology.Vip4));
                 }
                 var held = Enumerable.Range(0, clients.Count).Where(i => first[i] != "be1").ToList();
                 Assert.NotEmpty(held);
@@ -90,7 +90,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
 
                 foreach (var i in held)
                 {
-                    Assert.Equal(first[i], (await clients[i].GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                    Assert.Equal(first[i], await ClientNet.Backend(clients[i], Topology.Vip4));
                 }
                 Assert.Equal(heldPorts, held.Select(i => ports[i])); // the same connections answered: none was opened again
                 _output.WriteLine($"{held.Count} connections held on {string.Join(", ", held.Select(i => first[i]).Distinct().Order())} kept answering on their ports");
@@ -281,7 +281,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             WaitAllHealthy(lbd, probed: true);
             var port = 0;
             using var held = Client.Http(p => port = p);
-            var name = (await held.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim();
+            var name = await ClientNet.Backend(held, Topology.Vip4);
             var heldPort = port;
             var address = Address(int.Parse(name.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture));
             var before = Flow(lbd, heldPort, Vip);
@@ -301,7 +301,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             Assert.DoesNotContain(Error, answers);
             for (var i = 0; i < 3; i++)
             {
-                Assert.Equal(name, (await held.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim());
+                Assert.Equal(name, await ClientNet.Backend(held, Topology.Vip4));
             }
             Assert.Equal(heldPort, port); // the same connection answered
             var during = Flow(lbd, heldPort, Vip);
@@ -323,7 +323,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             // Not asserted (it is expected to break): where the old connection's next packets go.
             try
             {
-                _output.WriteLine($"the held connection after the drain answered: {(await held.GetStringAsync(ClientNet.Url(Topology.Vip4))).Trim()}");
+                _output.WriteLine($"the held connection after the drain answered: {await ClientNet.Backend(held, Topology.Vip4)}");
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
