@@ -31,6 +31,7 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define LB_ECN_MASK 0x03
+#define LB_ECN_NOT_ECT 0x00
 #define LB_ECN_CE 0x03
 
 /* Defaults equal the balancer's default outer_source_v4/v6 (172.16.0.0/16,
@@ -113,6 +114,21 @@ static __always_inline void decap_copy_ce(void *inner, void *data_end, __u8 oute
 	}
 }
 
+/* The ECN field of the IP header at ip, IPv4 or IPv6 by its version; the
+ * caller checked that 20 bytes are there. */
+static __always_inline __u8 decap_ecn(const __u8 *ip)
+{
+	return ip[0] >> 4 == 4 ? ip[1] & LB_ECN_MASK : (ip[1] >> 4) & LB_ECN_MASK;
+}
+
+/* RFC 6040 4.2: a CE mark on the outer header of a Not-ECT inner packet
+ * must not be lost silently; the packet is dropped instead, as the router
+ * that marked it would have dropped a Not-ECT packet. */
+static __always_inline bool decap_ce_on_not_ect(__u8 outer_ecn, const __u8 *inner)
+{
+	return outer_ecn == LB_ECN_CE && decap_ecn(inner) == LB_ECN_NOT_ECT;
+}
+
 /* Remove ohlen bytes of outer header after an L2 header of l2_len bytes and
  * give the frame the inner ethertype; returns false if the frame is too short. */
 static __always_inline bool decap_strip(struct xdp_md *ctx, __u32 l2_len,
@@ -162,6 +178,7 @@ static __always_inline int decap_l3(struct xdp_md *ctx, void *l3, __u32 l2_len,
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	__be16 inner_type;
+	__u8 *inner;
 	__u32 ohlen;
 
 	if (proto == bpf_htons(ETH_P_IP)) {
@@ -175,8 +192,11 @@ static __always_inline int decap_l3(struct xdp_md *ctx, void *l3, __u32 l2_len,
 		if (!decap_from_balancer4(iph->saddr))
 			return decap_exit(LB_DECAP_DROP_FOREIGN, bytes);
 		ohlen = iph->ihl * 4;
-		if (ohlen < sizeof(*iph) || l3 + ohlen + sizeof(struct iphdr) > data_end)
+		inner = l3 + ohlen;
+		if (ohlen < sizeof(*iph) || (void *)(inner + sizeof(struct iphdr)) > data_end)
 			return decap_exit(LB_DECAP_DROP_TRUNC, bytes);
+		if (decap_ce_on_not_ect(iph->tos & LB_ECN_MASK, inner))
+			return decap_exit(LB_DECAP_DROP_CE_NOT_ECT, bytes);
 		if (!decap_strip(ctx, l2_len, ohlen, inner_type, iph->tos & LB_ECN_MASK))
 			return decap_exit(LB_DECAP_DROP_TRUNC, bytes);
 		return decap_exit(LB_DECAP_IPV4_OUTER, bytes);
@@ -194,7 +214,9 @@ static __always_inline int decap_l3(struct xdp_md *ctx, void *l3, __u32 l2_len,
 			return decap_exit(LB_DECAP_DROP_FOREIGN, bytes);
 		if ((void *)(ip6 + 1) + sizeof(struct iphdr) > data_end)
 			return decap_exit(LB_DECAP_DROP_TRUNC, bytes);
-		ecn = (ip6->flow_lbl[0] >> 4) & LB_ECN_MASK;
+		ecn = decap_ecn((const __u8 *)ip6);
+		if (decap_ce_on_not_ect(ecn, (const __u8 *)(ip6 + 1)))
+			return decap_exit(LB_DECAP_DROP_CE_NOT_ECT, bytes);
 		if (!decap_strip(ctx, l2_len, sizeof(*ip6), inner_type, ecn))
 			return decap_exit(LB_DECAP_DROP_TRUNC, bytes);
 		return decap_exit(LB_DECAP_IPV6_OUTER, bytes);

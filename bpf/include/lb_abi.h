@@ -82,6 +82,8 @@ enum lb_decap_reason {
 	LB_DECAP_DROP_TRUNC,	 /* tunnel packet too short for its headers */
 	LB_DECAP_DROP_FOREIGN,	 /* tunnel packet from outside the balancers'
 				  * outer source prefixes (lb_decap_config) */
+	LB_DECAP_DROP_CE_NOT_ECT, /* outer marked CE, inner Not-ECT: the mark
+				   * cannot be passed on (RFC 6040 4.2) */
 	LB_DECAP_REASON_COUNT,
 };
 

@@ -88,6 +88,37 @@ public sealed class DecapTests(StandardWorldFixture fixture) : IClassFixture<Sta
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void CongestionMarkOnTheOuterHeader_OfANotEctInnerPacket_IsDroppedAndCounted(bool ipv6Inner, bool ipv6Outer)
+    {
+        // RFC 6040 4.2: the mark cannot be passed on, and passing the packet would lose it silently.
+        var client = ipv6Inner ? IPAddress.Parse("2001:db8:c::11") : IPAddress.Parse("198.51.100.11");
+        var vip = ipv6Inner ? StandardConfig.Vip6 : StandardConfig.Vip4;
+        var tcp = Packet.Tcp(client, vip, 4447, 80, Packet.TcpAck);
+        byte[] inner = ipv6Inner ? Packet.Ipv6(client, vip, Packet.ProtoTcp, tcp, trafficClass: 0x00) : Packet.Ipv4(client, vip, Packet.ProtoTcp, tcp, tos: 0x00);
+        var proto = ipv6Inner ? Packet.ProtoIpv6 : Packet.ProtoIpip;
+        var outer = ipv6Outer
+            ? Packet.Ipv6(IPAddress.Parse("fd10:4c42::3:5"), IPAddress.Parse("fd00:1::1"), proto, inner, trafficClass: 0x03)
+            : Packet.Ipv4(IPAddress.Parse("172.16.3.5"), IPAddress.Parse("10.1.0.1"), proto, inner, tos: 0x03);
+        var frame = Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(outer), outer);
+        var before = Counts();
+
+        Assert.Equal(XdpAction.Drop, _decap.Program.TestRun(frame).Action);
+        Assert.Equal(before[LbDecapReason.DropCeNotEct] + 1, Counts()[LbDecapReason.DropCeNotEct]);
+
+        // the same packet with the outer header unmarked (ECT(0)) is decapsulated
+        outer = ipv6Outer
+            ? Packet.Ipv6(IPAddress.Parse("fd10:4c42::3:5"), IPAddress.Parse("fd00:1::1"), proto, inner, trafficClass: 0x02)
+            : Packet.Ipv4(IPAddress.Parse("172.16.3.5"), IPAddress.Parse("10.1.0.1"), proto, inner, tos: 0x02);
+        var (action, output) = _decap.Program.TestRun(Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(outer), outer));
+        Assert.Equal(XdpAction.Pass, action);
+        FrameAssert.Equal(Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(inner), inner), output);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void CongestionMark_OnAnInnerIpv4HeaderWithOptions_KeepsItsChecksumValid(bool ipv6Outer)

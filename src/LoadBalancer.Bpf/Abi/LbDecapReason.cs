@@ -19,6 +19,9 @@ public enum LbDecapReason : uint
     /// <summary>Tunnel packet from outside the balancers' outer source prefixes.</summary>
     DropForeign,
 
+    /// <summary>Outer marked CE, inner Not-ECT: the congestion mark cannot be passed on (RFC 6040 4.2).</summary>
+    DropCeNotEct,
+
     /// <summary>LB_DECAP_REASON_COUNT: the number of exits.</summary>
     [BpfName("LB_DECAP_REASON_COUNT")]
     Count,
