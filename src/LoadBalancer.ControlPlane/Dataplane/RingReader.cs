@@ -20,7 +20,7 @@ public static class RingReader
     /// Throws <see cref="KeyNotFoundException"/> if lb_vips has no such VIP and
     /// <see cref="InvalidOperationException"/> if its scheduler uses no ring or its ring is missing.
     /// </summary>
-    public static RingResponse Read(BalancerObject balancer, VipKey vip, IReadOnlyList<uint>? planned)
+    public static RingResponse Read(BalancerObject balancer, VipKey vip, uint[]? planned)
     {
         if (!balancer.Vips.TryLookup(vip.ToAbi(), out var entry))
         {
@@ -37,7 +37,7 @@ public static class RingReader
             .OrderByDescending(b => b.Slots).ThenBy(b => b.Id)
             .ToList();
         var digest = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(ring.AsSpan())));
-        var matches = planned is not null && ring.AsSpan().SequenceEqual([.. planned]);
+        var matches = planned is not null && ring.AsSpan().SequenceEqual(planned);
         return new RingResponse(vip.ToString(), Schedulers.Name(scheduler), entry.Id, (uint)ring.Length, digest, matches, backends);
     }
 

@@ -66,10 +66,7 @@ public sealed class ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelp
     {
         using var lb1 = new PlainGobgpd(Topology, 1);
         using var lb2 = new PlainGobgpd(Topology, 2);
-        StartBoth(lb1, lb2);
-        lb1.Announce(ClusterTopology.Vip4);
-        lb2.Announce(ClusterTopology.Vip4);
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
+        AnnounceFromBoth(lb1, lb2);
 
         // Hold 3 s, keepalive 1 s: the last keepalive came 0-1 s before the freeze.
         var clock = Stopwatch.StartNew();
@@ -93,10 +90,7 @@ public sealed class ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelp
     {
         using var lb1 = new PlainGobgpd(Topology, 1);
         using var lb2 = new PlainGobgpd(Topology, 2);
-        StartBoth(lb1, lb2);
-        lb1.Announce(ClusterTopology.Vip4);
-        lb2.Announce(ClusterTopology.Vip4);
-        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
+        AnnounceFromBoth(lb1, lb2);
 
         // No lbd yet: each node's kernel forwards the VIP to "its" backend (lb1 -> be1, lb2 -> be2),
         // out the same segment; the backend answers from the VIP through the router, not the node.
@@ -183,6 +177,15 @@ public sealed class ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelp
             Topology.TryExec("rt", "ip", "route", "del", $"{ClusterTopology.Vip4}/32", "proto", "static");
             Topology.TryExec("rt", "ip", "-6", "route", "del", $"{ClusterTopology.Vip6}/128", "proto", "static");
         }
+    }
+
+    // Both speakers started, the VIP announced from each, two next hops at the router.
+    private void AnnounceFromBoth(PlainGobgpd lb1, PlainGobgpd lb2)
+    {
+        StartBoth(lb1, lb2);
+        lb1.Announce(ClusterTopology.Vip4);
+        lb2.Announce(ClusterTopology.Vip4);
+        Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(1), ClusterTopology.Lb4(2)], s_routeTimeout);
     }
 
     private void StartBoth(PlainGobgpd lb1, PlainGobgpd lb2)
