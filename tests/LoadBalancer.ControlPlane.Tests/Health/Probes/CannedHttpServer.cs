@@ -61,9 +61,10 @@ internal sealed class CannedHttpServer : IAsyncDisposable
                 connections.Add(ServeAsync(client));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            // Stopped.
+            // Stopped; InvalidOperationException ("Not listening") when the listener stopped
+            // between one accept and the next.
         }
         await Task.WhenAll(connections);
     }
