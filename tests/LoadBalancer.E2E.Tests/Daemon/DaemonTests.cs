@@ -55,7 +55,9 @@ public sealed class DaemonTests(DaemonFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task ConfiguredByFileThenByLbctl_TrafficFollows_AndLbctlChangesSurviveARestart()
     {
-        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)));
+        // slow_start 0s: be3, added at run time, takes its full share at once; with the default 30 s
+        // ramp it starts at 10% of its weight, and 30 connections all on be2 would happen 6% of the time
+        using var lbd = new LbdProcess(Topology, Yaml((Http4, s_be12)) + "    health:\n      slow_start: 0s\n");
         lbd.Start();
         Assert.Equal(["be1", "be2"], (await Gets(30)).Distinct().Order());
 
