@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * lru_ref.bpf.c - lb_xdp_lru_ref, a reference for benchmarks, never attached:
- * one lookup and one insert of the frame's IPv4/TCP 5-tuple in an LRU hash of
- * the balancer's flow-table shape and size, and nothing else. It measures
- * what the kernel's LRU insert alone costs on this machine, the floor under
- * the balancer's flow-miss path.
+ * one lookup and one insert of the frame's IPv4/TCP 5-tuple in the kernel's
+ * LRU hash at 1M entries, the balancer's flow table until ABI 4, and nothing
+ * else. It measures what that table alone costs on this machine, next to the
+ * set-associative table (lb_flow.h) that replaced it.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

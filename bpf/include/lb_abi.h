@@ -20,7 +20,8 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 3,
+	LB_ABI_VERSION = 4,
+	LB_FLOW_WAYS = 8,	/* slots per lb_flow_bucket */
 };
 
 /* Address family tag in keys and values. Not AF_*: zero means "no entry". */
@@ -107,8 +108,11 @@ struct lb_config {
 	__u16 mtu;		/* max outer L3 length via the fallback MAC; 0 = any */
 	__u8 fallback_mac[6];	/* next hop when bpf_fib_lookup has no answer;
 				 * all zero = none */
+	__u32 flow_bucket_mask;	/* lb_flows entries - 1 (a power of two):
+				 * a flow's bucket is its hash & this */
+	__u32 pad;		/* zero */
 };
-_Static_assert(sizeof(struct lb_config) == 72, "lb_config ABI");
+_Static_assert(sizeof(struct lb_config) == 80, "lb_config ABI");
 
 /*
  * Key of lb_vips. Written by the control plane. Besides one entry per VIP,
@@ -163,7 +167,7 @@ struct lb_real {
 };
 _Static_assert(sizeof(struct lb_real) == 24, "lb_real ABI");
 
-/* Key of lb_flows: the 5-tuple as the client sent it. */
+/* A flow's identity in lb_flows: the 5-tuple as the client sent it. */
 struct lb_flow_key {
 	__be32 src[4];		/* client address; IPv4 in src[0] */
 	__be32 dst[4];		/* VIP address; IPv4 in dst[0] */
@@ -188,7 +192,7 @@ enum lb_flow_flag {
 				 * client got the backend's SYN-ACK */
 };
 
-/* Value of lb_flows. Written by the data plane on a flow's first packet. */
+/* Where a flow is pinned. Written by the data plane on a flow's first packet. */
 struct lb_flow {
 	__u64 atime_ns;		/* CLOCK_MONOTONIC_COARSE of the last refresh */
 	__u32 real_id;		/* backend the flow is pinned to */
@@ -197,6 +201,29 @@ struct lb_flow {
 	__u8 pad;		/* zero */
 };
 _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
+
+/*
+ * One entry of the flow table (lb_flow.h), a cache line. seq is a sequence
+ * lock: even while the slot is stable, odd while a writer (data or control
+ * plane) owns it. A writer takes it with a compare-and-swap from the even
+ * value it read, writes key and flow, and releases it by storing that value
+ * + 2 after its other stores; a reader trusts a key and flow only if seq was
+ * even before and equal after. A slot whose key.family is LB_FAMILY_NONE is
+ * free; seq 0 means never written, and those slots are a bucket's suffix.
+ */
+struct lb_flow_slot {
+	struct lb_flow_key key;
+	struct lb_flow flow;
+	__u32 seq;		/* even: stable; odd: being written */
+	__u32 pad;		/* zero */
+};
+_Static_assert(sizeof(struct lb_flow_slot) == 64, "lb_flow_slot ABI");
+
+/* Value of lb_flows: the LB_FLOW_WAYS slots a flow hash selects. */
+struct lb_flow_bucket {
+	struct lb_flow_slot slot[LB_FLOW_WAYS];
+};
+_Static_assert(sizeof(struct lb_flow_bucket) == 512, "lb_flow_bucket ABI");
 
 /*
  * Where packets for a backend leave, and the per-CPU value of lb_nexthops (indexed by backend
@@ -248,8 +275,11 @@ struct lb_stats {
 				 * close: the client gave up on it, e.g. on a
 				 * SYN-ACK that came after its connect timed
 				 * out; at most one per flow entry */
+	__u64 evictions;	/* new_flows whose entry displaced another live
+				 * flow's from a full bucket of lb_flows: the
+				 * table is short of slots */
 };
-_Static_assert(sizeof(struct lb_stats) == 40, "lb_stats ABI");
+_Static_assert(sizeof(struct lb_stats) == 48, "lb_stats ABI");
 
 /* Per-CPU value of lb_reason_stats and lb_decap_stats. */
 struct lb_counter {

@@ -106,14 +106,18 @@ struct {
 	__type(value, __u32);
 } lb_tx_ports SEC(".maps");
 
-/* Flow table: lb_flow_key -> lb_flow. Writer: data plane on a flow's first
- * packet (and every SYN); the control plane only reads it. Size: the number
- * of concurrent flows to remember; LRU evicts the coldest beyond it. */
+/* Flow table, set-associative: flow hash & lb_config.flow_bucket_mask ->
+ * lb_flow_bucket, LB_FLOW_WAYS slots (lb_flow.h). Writer: data plane on a
+ * flow's first packet (and SYNs); the control plane, which maps it into its
+ * memory (BPF_F_MMAPABLE), reads it and frees the slots of removed backends,
+ * under the same per-slot sequence lock. Size: a power of two, set by the
+ * loader; a placement evicts the least recently used slot of a full bucket. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct lb_flow_key);
-	__type(value, struct lb_flow);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct lb_flow_bucket);
 } lb_flows SEC(".maps");
 
 /* Next-hop cache: backend id -> per-CPU lb_nexthop. Writer: data plane, once

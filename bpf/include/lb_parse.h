@@ -56,7 +56,8 @@ struct lb_l2 {
 
 /* What the balancer needs to know about a frame, filled by parse_frame. */
 struct lb_packet {
-	struct lb_flow_key flow;	/* 5-tuple, pads zero */
+	/* 5-tuple, pads zero; 8-aligned: lb_flow.h compares it by u64 */
+	struct lb_flow_key flow __attribute__((aligned(8)));
 	__u32 l3_len;			/* IP datagram length from its header */
 	__be16 vlan_tpid;		/* 0 = untagged; else the tag's TPID */
 	__be16 vlan_tci;		/* tag control information */

@@ -54,6 +54,9 @@ public sealed class BalancerWorld : IDisposable
 
     public BalancerObject Balancer { get; }
 
+    /// <summary>The balancer's flow table, read and written as the control plane does.</summary>
+    public FlowTable Flows => new(Balancer);
+
     public DataplaneSynchronizer Synchronizer { get; }
 
     public Netns Namespace => _ns;
@@ -68,6 +71,20 @@ public sealed class BalancerWorld : IDisposable
     /// <summary>One BPF_PROG_TEST_RUN inside the world's namespace.</summary>
     public (XdpAction Action, byte[] Output) Run(byte[] frame, int ingressIfindex = 0)
         => _thread.Run(() => Balancer.Program.TestRun(frame, ingressIfindex));
+
+    /// <summary>
+    /// Sends one client packet of <paramref name="flow"/> (TCP with <paramref name="tcpFlags"/>, or an
+    /// empty UDP datagram), asserts that it was forwarded (XDP_TX) and returns the backend it went to.
+    /// </summary>
+    public IPAddress Forward(FlowTuple flow, byte tcpFlags)
+    {
+        var ip = flow.Protocol == L4Protocol.Tcp
+            ? Packet.IpTcp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, tcpFlags, [])
+            : Packet.IpUdp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, new byte[8]);
+        var (action, output) = Run(Packet.Ethernet(LbMac, ClientMac, Packet.EtherTypeOf(ip), ip));
+        Xunit.Assert.Equal(XdpAction.Tx, action);
+        return Frames.OuterDestination(output);
+    }
 
     /// <summary>Runs <paramref name="action"/> on the namespace thread (for ifindex lookups).</summary>
     public T InNamespace<T>(Func<T> action) => _thread.Run(action);

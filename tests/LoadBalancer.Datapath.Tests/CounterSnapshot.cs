@@ -25,5 +25,6 @@ public sealed record CounterSnapshot(
         Packets = after.Packets - before.Packets,
         Bytes = after.Bytes - before.Bytes,
         NewFlows = after.NewFlows - before.NewFlows,
+        Evictions = after.Evictions - before.Evictions,
     };
 }

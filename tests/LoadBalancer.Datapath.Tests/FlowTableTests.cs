@@ -80,7 +80,7 @@ public sealed class FlowTableTests : IDisposable
         var flow = Flow(s_tcp, 22000);
         var backend = Send(flow, Packet.TcpSyn);
 
-        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry), "no lb_flows entry for the SYN's 5-tuple");
+        Assert.True(_world.Flows.TryLookup(flow, out var entry), "no lb_flows entry for the SYN's 5-tuple");
         Assert.Equal(_world.BackendId(s_tcp, backend), entry.RealId);
         Assert.Equal(_world.Synchronizer.Applied!.Vips[s_tcp], entry.VipId);
         var now = KernelClock.MonotonicCoarseNs;
@@ -129,7 +129,7 @@ public sealed class FlowTableTests : IDisposable
         var ringBackend = _world.RingBackend(s_tcp, flow);
         var stale = IPAddress.Parse(new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.First(b => !IPAddress.Parse(b).Equals(ringBackend)));
         var idleNs = (ulong)_world.Spec.Node.TcpIdleTimeout.Ticks * 100 + 60_000_000_000;
-        _world.Balancer.Flows.Update(flow.ToAbi(), new LbFlow
+        _world.Flows.Write(flow, new LbFlow
         {
             AtimeNs = KernelClock.MonotonicCoarseNs - idleNs, // wraps on a young host: the data plane's age is modular too
             RealId = _world.BackendId(s_tcp, stale),
@@ -143,7 +143,7 @@ public sealed class FlowTableTests : IDisposable
         var after = _world.Counters();
         Assert.Equal(1UL, after.VipDelta(before, s_tcp).NewFlows);
         Assert.Equal(1UL, after.BackendDelta(before, _world.BackendId(s_tcp, ringBackend)).NewFlows);
-        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry));
+        Assert.True(_world.Flows.TryLookup(flow, out var entry));
         Assert.Equal(_world.BackendId(s_tcp, ringBackend), entry.RealId);
         Assert.Equal(default, entry.Flags);
         var now = KernelClock.MonotonicCoarseNs;

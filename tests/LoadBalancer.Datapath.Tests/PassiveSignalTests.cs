@@ -270,19 +270,11 @@ public sealed class PassiveSignalTests : IDisposable
 
     private LbFlow Entry(FlowTuple flow)
     {
-        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry), $"no lb_flows entry for {flow}");
+        Assert.True(_world.Flows.TryLookup(flow, out var entry), $"no lb_flows entry for {flow}");
         return entry;
     }
 
     private long ActiveFlows() => s_backends.Sum(b => _world.Balancer.RealFlows.TryLookup(_world.BackendId(s_tcp, IPAddress.Parse(b)), out var count) ? count : 0);
 
-    private IPAddress Send(FlowTuple flow, byte tcpFlags)
-    {
-        var ip = flow.Protocol == L4Protocol.Tcp
-            ? Packet.IpTcp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, tcpFlags, [])
-            : Packet.IpUdp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, new byte[8]);
-        var (action, output) = _world.Run(Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip));
-        Assert.Equal(Bpf.Programs.XdpAction.Tx, action);
-        return Frames.OuterDestination(output);
-    }
+    private IPAddress Send(FlowTuple flow, byte tcpFlags) => _world.Forward(flow, tcpFlags);
 }

@@ -75,7 +75,7 @@ public sealed class PinningTests : IDisposable
         using var reopened = BalancerObject.OpenPinned(_pins);
 
         Assert.Equal(_world.Balancer.Program.Id, reopened.Program.Id);
-        Assert.Equal(_world.Balancer.Flows.Map.Id, reopened.Flows.Map.Id);
+        Assert.Equal(_world.Balancer.FlowBuckets.Map.Id, reopened.FlowBuckets.Map.Id);
         Assert.Equal(_world.Balancer.Config.RingSize, reopened.Config.RingSize);
         Assert.Equal(_world.Balancer.Config.TcpIdleNs, reopened.Config.TcpIdleNs);
         Assert.Equal(_world.Synchronizer.Applied!.Vips.Count, reopened.Rings.Map.MaxEntries > 0 ? Enumerable.Range(0, (int)reopened.Rings.Map.MaxEntries).Count(i => reopened.Rings.InnerId((uint)i) is not null) : 0);

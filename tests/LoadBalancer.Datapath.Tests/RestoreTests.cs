@@ -35,10 +35,9 @@ public sealed class RestoreTests : IDisposable
         Assert.Contains(vipId, live.VipIds);
 
         // The same entry, idle for longer than the TCP timeout, is no longer honoured: no reference.
-        var key = flow.ToAbi();
-        Assert.True(_world.Balancer.Flows.TryLookup(key, out var entry));
+        Assert.True(_world.Flows.TryLookup(flow, out var entry));
         var idle = _world.Balancer.Config.TcpIdleNs;
-        _world.Balancer.Flows.Update(key, entry with { AtimeNs = KernelClock.MonotonicCoarseNs - idle - 1_000_000_000 });
+        _world.Flows.Write(flow, entry with { AtimeNs = KernelClock.MonotonicCoarseNs - idle - 1_000_000_000 });
 
         Assert.DoesNotContain(backendId, DataplaneIds.ReadFlowReferences(_world.Balancer).BackendIds);
     }
@@ -63,7 +62,7 @@ public sealed class RestoreTests : IDisposable
         Assert.NotEqual(removedId, newId);
         Assert.True(newId > removedId);
         Assert.Equal(backends, plan.Backends.Where(b => backends.ContainsKey(b.Value)).ToDictionary(b => b.Value, b => b.Key));
-        Assert.True(_world.Balancer.Flows.TryLookup(flow.ToAbi(), out var entry));
+        Assert.True(_world.Flows.TryLookup(flow, out var entry));
         Assert.Equal(removedId, entry.RealId);
     }
 

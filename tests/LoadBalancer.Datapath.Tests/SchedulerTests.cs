@@ -146,7 +146,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(backendB, Send(b, Packet.TcpRst));
         Assert.Equal(0, Counts().Sum());
 
-        Assert.True(_world.Balancer.Flows.TryLookup(a.ToAbi(), out var entry));
+        Assert.True(_world.Flows.TryLookup(a, out var entry));
         Assert.Equal(LbFlowFlag.Established | LbFlowFlag.Closed, entry.Flags);
     }
 
@@ -171,7 +171,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(flows.Count - 1, Counts().Sum());
         Send(flows[0], Packet.TcpSyn); // a new connection on the same 5-tuple: placed and counted anew
         Assert.Equal(flows.Count, Counts().Sum());
-        Assert.True(_world.Balancer.Flows.TryLookup(flows[0].ToAbi(), out var entry));
+        Assert.True(_world.Flows.TryLookup(flows[0], out var entry));
         Assert.Equal(default, entry.Flags);
     }
 
@@ -336,11 +336,5 @@ public sealed class SchedulerTests : IDisposable
 
     private long[] Counts() => [.. s_backends.Select(b => _world.Balancer.RealFlows.TryLookup(_world.BackendId(s_vip, IPAddress.Parse(b)), out var count) ? count : -1)];
 
-    private IPAddress Send(FlowTuple flow, byte tcpFlags)
-    {
-        var ip = Packet.IpTcp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, tcpFlags, []);
-        var (action, output) = _world.Run(Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip));
-        Assert.Equal(Bpf.Programs.XdpAction.Tx, action);
-        return Frames.OuterDestination(output);
-    }
+    private IPAddress Send(FlowTuple flow, byte tcpFlags) => _world.Forward(flow, tcpFlags);
 }

@@ -6,5 +6,9 @@ public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Version = 3,
+    Version = 4,
+
+    /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (<see cref="LbFlowBucket"/>).</summary>
+    [BpfName("LB_FLOW_WAYS")]
+    FlowWays = 8,
 }

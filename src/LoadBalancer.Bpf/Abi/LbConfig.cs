@@ -39,4 +39,10 @@ public struct LbConfig
 
     /// <summary>Next hop when bpf_fib_lookup has no answer; all zero = none.</summary>
     public MacBytes FallbackMac;
+
+    /// <summary>Buckets of lb_flows minus one (a power of two): a flow's bucket is its hash AND this.</summary>
+    public uint FlowBucketMask;
+
+    /// <summary>Zero.</summary>
+    public uint Pad;
 }

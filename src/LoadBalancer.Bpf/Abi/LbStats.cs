@@ -25,6 +25,12 @@ public struct LbStats
     /// </summary>
     public ulong FreshRsts;
 
+    /// <summary>
+    /// New flows whose entry displaced another live flow's from a full bucket of lb_flows: the table
+    /// is short of slots.
+    /// </summary>
+    public ulong Evictions;
+
     /// <summary>The total of a per-CPU value.</summary>
     public static LbStats Sum(ReadOnlySpan<LbStats> perCpu)
     {
@@ -36,6 +42,7 @@ public struct LbStats
             total.NewFlows += s.NewFlows;
             total.SynRetransmits += s.SynRetransmits;
             total.FreshRsts += s.FreshRsts;
+            total.Evictions += s.Evictions;
         }
         return total;
     }

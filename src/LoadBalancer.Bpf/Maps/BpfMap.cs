@@ -29,6 +29,7 @@ public sealed unsafe class BpfMap : IDisposable
         KeySize = (int)info.KeySize;
         ValueSize = (int)info.ValueSize;
         MaxEntries = info.MaxEntries;
+        Flags = info.MapFlags;
     }
 
     /// <summary>The kernel's name for the map (at most 15 characters).</summary>
@@ -50,6 +51,9 @@ public sealed unsafe class BpfMap : IDisposable
     public SafeFdHandle Handle { get; }
 
     internal BpfMapType Type { get; }
+
+    /// <summary>The map_flags it was created with (BPF_F_*).</summary>
+    internal uint Flags { get; }
 
     /// <summary>CPUs the kernel keeps per-CPU values for.</summary>
     internal static int PossibleCpus { get; } = BpfException.ThrowIfNegative(Libbpf.libbpf_num_possible_cpus(), "libbpf_num_possible_cpus", "/sys/devices/system/cpu/possible");

@@ -39,7 +39,7 @@ public sealed unsafe class BalancerObject : IDisposable
             Schedules = Take(new MapOfMaps(Take(map("lb_schedules"))));
             RrCursors = Take(new PerCpuMap<uint, uint>(Take(map("lb_rr_cursors"))));
             RealFlows = Take(new BpfMap<uint, long>(Take(map("lb_real_flows"))));
-            Flows = Take(new BpfMap<LbFlowKey, LbFlow>(Take(map("lb_flows"))));
+            FlowBuckets = Take(new MappedArray<LbFlowBucket>(Take(map("lb_flows"))));
             VipStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_vip_stats"))));
             RealStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_real_stats"))));
             ReasonStats = Take(new PerCpuMap<uint, LbCounter>(Take(map("lb_reason_stats"))));
@@ -87,8 +87,8 @@ public sealed unsafe class BalancerObject : IDisposable
     /// <summary>lb_real_flows: backend id → active (placed, unclosed) flows.</summary>
     public BpfMap<uint, long> RealFlows { get; }
 
-    /// <summary>lb_flows: 5-tuple → pinned backend.</summary>
-    public BpfMap<LbFlowKey, LbFlow> Flows { get; }
+    /// <summary>lb_flows, mapped into this process: flow hash bucket → slots of 5-tuple and pinned backend (see LoadBalancer.ControlPlane's FlowTable).</summary>
+    public MappedArray<LbFlowBucket> FlowBuckets { get; }
 
     /// <summary>lb_vip_stats: VIP id → per-CPU traffic.</summary>
     public PerCpuMap<uint, LbStats> VipStats { get; }
@@ -109,6 +109,7 @@ public sealed unsafe class BalancerObject : IDisposable
         }
         using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Balancer), EmbeddedObject.Balancer);
         using var ringTemplate = CreateRing(config.RingSize);
+        config.FlowBucketMask = sizes.FlowBuckets - 1;
         obj.SetSectionData(ConfigSection, config);
         obj.SetMaxEntries("lb_vips", 2 * sizes.MaxVips); // each VIP, plus one address marker per VIP address
         obj.SetMaxEntries("lb_rings", sizes.MaxVips);
@@ -121,7 +122,7 @@ public sealed unsafe class BalancerObject : IDisposable
         obj.SetMaxEntries("lb_reals", sizes.MaxReals);
         obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
         obj.SetMaxEntries("lb_nexthops", sizes.MaxReals);
-        obj.SetMaxEntries("lb_flows", sizes.FlowTableSize);
+        obj.SetMaxEntries("lb_flows", sizes.FlowBuckets);
         obj.Load();
         return new BalancerObject(config, () => obj.Map(ConfigSection), () => obj.Program(ProgramName), obj.Map);
     }
@@ -170,7 +171,7 @@ public sealed unsafe class BalancerObject : IDisposable
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
         ConfigMap.Pin(Path.Combine(directory, ConfigFile));
-        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Schedules.Map, RrCursors.Map, RealFlows.Map, Nexthops.Map, Flows.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Schedules.Map, RrCursors.Map, RealFlows.Map, Nexthops.Map, FlowBuckets.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));
         }
@@ -196,7 +197,7 @@ public sealed unsafe class BalancerObject : IDisposable
         Schedules.Dispose();
         RrCursors.Dispose();
         RealFlows.Dispose();
-        Flows.Dispose();
+        FlowBuckets.Dispose();
         VipStats.Dispose();
         RealStats.Dispose();
         ReasonStats.Dispose();

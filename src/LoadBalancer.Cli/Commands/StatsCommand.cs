@@ -61,7 +61,8 @@ public static class StatsCommand
         var sb = new StringBuilder();
         sb.Append(stats.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).AppendLine();
         sb.Append(table);
-        sb.AppendLine($"flow table: {stats.FlowTableEntries} of {stats.FlowTableCapacity} entries ({100.0 * stats.FlowTableEntries / Math.Max(1, stats.FlowTableCapacity):0.0}%)");
+        sb.AppendLine($"flow table: {stats.FlowTableEntries} of {stats.FlowTableCapacity} slots ({100.0 * stats.FlowTableEntries / Math.Max(1, stats.FlowTableCapacity):0.0}%), " +
+            $"{stats.Vips.Sum(v => v.FlowEvictions)} live flows evicted from full buckets");
         var exits = stats.Reasons.Where(r => r.Packets > 0).ToList();
         sb.AppendLine(exits.Count == 0 ? "not forwarded: none" : "not forwarded: " + string.Join(", ", exits.Select(r => $"{r.Reason} {r.Packets}")));
         return sb.ToString();

@@ -83,7 +83,7 @@ public static class ApiEndpoints
         r.LastError,
         state.Spec.Vips.Count,
         state.Spec.Vips.Sum(v => v.Backends.Count),
-        r.Host.Balancer.Flows.Map.MaxEntries)
+        new FlowTable(r.Host.Balancer).Capacity)
     {
         Store = ClusterReports.Store(store),
         Node = ClusterReports.Node(drain, bgp),
@@ -145,7 +145,8 @@ public static class ApiEndpoints
             var target = VipKey.Parse(vip);
             entry = Explainer.Lookup(balancer, new FlowTuple(address, port, target.Address, target.Port, target.Protocol));
         }
-        return Results.Ok(new FlowsResponse(balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries, entry));
+        var flows = new FlowTable(balancer);
+        return Results.Ok(new FlowsResponse(flows.Count(), flows.Capacity, entry));
     }
 
     private static IResult Ring(Reconciler r, ReconcilerState state, VipKey vip)

@@ -185,12 +185,12 @@ public sealed class DataplaneHost : IDisposable
         Check("nexthop_cache_ttl", TimeSpan.FromTicks((long)running.NexthopTtlNs / 100), node.NexthopCacheTtl);
         Check("hash_seed", running.HashSeed, wanted.HashSeed);
         Check("fallback_mtu", running.Mtu, wanted.Mtu);
-        Check("flow_table_size", balancer.Flows.Map.MaxEntries, sizes.FlowTableSize);
+        Check("flow_table_size", new FlowTable(balancer).Capacity, sizes.FlowSlots);
         Check("max_vips", balancer.Rings.Map.MaxEntries, sizes.MaxVips);
         Check("max_backends", balancer.Reals.Map.MaxEntries, sizes.MaxReals);
         if (!BytewiseComparer<LbConfig>.Instance.Equals(
-            running with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 },
-            wanted with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0 }))
+            running with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0, FlowBucketMask = 0 },
+            wanted with { RingSize = 0, TcpIdleNs = 0, UdpIdleNs = 0, NexthopTtlNs = 0, HashSeed = 0, Mtu = 0, FlowBucketMask = 0 }))
         {
             differences.Add("outer_source_v4, outer_source_v6 or fallback_mac");
         }

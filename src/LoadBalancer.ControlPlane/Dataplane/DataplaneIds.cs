@@ -44,7 +44,7 @@ public static class DataplaneIds
 
     /// <summary>
     /// The ids named by flow-table entries the data plane would still honour (used within their
-    /// protocol's idle timeout): one pass over lb_flows in batches.
+    /// protocol's idle timeout): one pass over lb_flows in place.
     /// </summary>
     public static FlowReferences ReadFlowReferences(BalancerObject balancer)
     {
@@ -52,7 +52,7 @@ public static class DataplaneIds
         var now = KernelClock.MonotonicCoarseNs;
         var vips = new HashSet<uint>();
         var backends = new HashSet<uint>();
-        balancer.Flows.Scan((key, flow) =>
+        new FlowTable(balancer).Scan((key, flow) =>
         {
             if (FlowLiveness.IsLive(config, key.Proto, flow, now))
             {

@@ -62,7 +62,7 @@ public static class Explainer
     /// <summary>The flow-table entry of <paramref name="tuple"/>, and whether the data plane would still honour it.</summary>
     public static FlowEntry Lookup(BalancerObject balancer, FlowTuple tuple)
     {
-        if (!balancer.Flows.TryLookup(tuple.ToAbi(), out var flow))
+        if (!new FlowTable(balancer).TryLookup(tuple, out var flow))
         {
             return new FlowEntry(Describe(tuple), false, null, null, null, false);
         }

@@ -10,22 +10,14 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// </summary>
 public static class FlowPurge
 {
-    /// <summary>Deletes every lb_flows entry pinned to one of <paramref name="backendIds"/> and zeroes their active-flow counts; returns how many entries went.</summary>
+    /// <summary>Frees every lb_flows slot pinned to one of <paramref name="backendIds"/> and zeroes their active-flow counts; returns how many entries went.</summary>
     public static int Remove(BalancerObject balancer, IReadOnlySet<uint> backendIds)
     {
         if (backendIds.Count == 0)
         {
             return 0;
         }
-        var doomed = new List<LbFlowKey>();
-        balancer.Flows.Scan((key, flow) =>
-        {
-            if (backendIds.Contains(flow.RealId))
-            {
-                doomed.Add(key);
-            }
-        });
-        var removed = doomed.Count(key => balancer.Flows.Delete(key));
+        var removed = new FlowTable(balancer).RemoveWhere((_, flow) => backendIds.Contains(flow.RealId));
         foreach (var id in backendIds)
         {
             balancer.RealFlows.Update(id, 0);

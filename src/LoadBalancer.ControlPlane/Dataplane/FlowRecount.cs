@@ -6,8 +6,8 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 
 /// <summary>
 /// Corrects lb_real_flows, the active-flow counts lc and wlc compare. The data plane counts a flow
-/// up when it places it and down on the client's first FIN or RST; flows that end otherwise (LRU
-/// eviction, idle timeout, a server-side close the balancer never sees, a UDP flow) would stay
+/// up when it places it and down on the client's first FIN or RST; flows that end otherwise (evicted
+/// from a full bucket, idle timeout, a server-side close the balancer never sees, a UDP flow) would stay
 /// counted. A recount replaces each backend's count by the number of flow-table entries that are
 /// live (used within the idle timeout) and not closed.
 /// </summary>
@@ -18,13 +18,13 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// </remarks>
 public static class FlowRecount
 {
-    /// <summary>Live, unclosed flow-table entries per backend id: one pass over lb_flows in batches.</summary>
+    /// <summary>Live, unclosed flow-table entries per backend id: one pass over lb_flows in place.</summary>
     public static Dictionary<uint, long> Count(BalancerObject balancer)
     {
         var config = balancer.Config;
         var now = KernelClock.MonotonicCoarseNs;
         var counts = new Dictionary<uint, long>();
-        balancer.Flows.Scan((key, flow) =>
+        new FlowTable(balancer).Scan((key, flow) =>
         {
             if ((flow.Flags & LbFlowFlag.Closed) == 0 && FlowLiveness.IsLive(config, key.Proto, flow, now))
             {

@@ -33,7 +33,7 @@ public static class StatsReader
                 })
                 .ToList();
             var vipTotal = LbStats.Sum(balancer.VipStats.Lookup(state.Plan.Vips[vip.Key]));
-            vips.Add(new VipStats(vip.Key.ToString(), Traffic(vipTotal), (long)vipTotal.SynRetransmits, (long)vipTotal.FreshRsts, backends));
+            vips.Add(new VipStats(vip.Key.ToString(), Traffic(vipTotal), (long)vipTotal.SynRetransmits, (long)vipTotal.FreshRsts, (long)vipTotal.Evictions, backends));
         }
         var reasons = Enum.GetValues<LbReason>()
             .Where(r => r != LbReason.Count)
@@ -43,7 +43,8 @@ public static class StatsReader
                 return new ReasonCount(ReasonName(r), IsDrop(r) ? "drop" : "pass", total.Packets, total.Bytes);
             })
             .ToList();
-        return new StatsResponse(at, vips, reasons, balancer.Flows.Map.Count(), balancer.Flows.Map.MaxEntries);
+        var flows = new FlowTable(balancer);
+        return new StatsResponse(at, vips, reasons, flows.Count(), flows.Capacity);
     }
 
     /// <summary>Backend <paramref name="id"/>'s active flows (lb_real_flows); 0 when it has none or a recount raced the count below 0.</summary>

@@ -14,7 +14,7 @@ public sealed partial class DataplaneMetrics
     private readonly Reconciler _reconciler;
     private readonly TimeProvider _time;
     private readonly ILogger<DataplaneMetrics> _log;
-    private readonly Counter _vipPackets, _vipBytes, _vipNewFlows, _backendPackets, _backendBytes, _backendNewFlows, _backendSynRetransmits, _backendFreshRsts, _dropped, _passed;
+    private readonly Counter _vipPackets, _vipBytes, _vipNewFlows, _vipFlowEvictions, _backendPackets, _backendBytes, _backendNewFlows, _backendSynRetransmits, _backendFreshRsts, _dropped, _passed;
     private readonly Gauge _backendActiveFlows, _flowEntries, _flowCapacity, _generation, _attached, _lastChangeFailed, _vips, _backends;
     private HashSet<string> _vipSeries = [];
     private HashSet<(string, string)> _backendSeries = [];
@@ -29,6 +29,7 @@ public sealed partial class DataplaneMetrics
         _vipPackets = factory.CreateCounter("lb_vip_packets_total", "Packets forwarded for a VIP.", "vip");
         _vipBytes = factory.CreateCounter("lb_vip_bytes_total", "Bytes (as received, L2 included) forwarded for a VIP.", "vip");
         _vipNewFlows = factory.CreateCounter("lb_vip_new_flows_total", "Flow-table entries created for a VIP.", "vip");
+        _vipFlowEvictions = factory.CreateCounter("lb_vip_flow_evictions_total", "New flows of a VIP whose flow-table entry displaced another live flow's from a full bucket: the table is short of slots.", "vip");
         _backendPackets = factory.CreateCounter("lb_backend_packets_total", "Packets forwarded to a backend of a VIP.", "vip", "backend");
         _backendBytes = factory.CreateCounter("lb_backend_bytes_total", "Bytes forwarded to a backend of a VIP.", "vip", "backend");
         _backendNewFlows = factory.CreateCounter("lb_backend_new_flows_total", "Flows placed on a backend of a VIP.", "vip", "backend");
@@ -64,6 +65,7 @@ public sealed partial class DataplaneMetrics
                 _vipPackets.WithLabels(vip.Vip).IncTo(vip.Traffic.Packets);
                 _vipBytes.WithLabels(vip.Vip).IncTo(vip.Traffic.Bytes);
                 _vipNewFlows.WithLabels(vip.Vip).IncTo(vip.Traffic.NewFlows);
+                _vipFlowEvictions.WithLabels(vip.Vip).IncTo(vip.FlowEvictions);
                 foreach (var backend in vip.Backends)
                 {
                     backendSeries.Add((vip.Vip, backend.Address));
@@ -80,6 +82,7 @@ public sealed partial class DataplaneMetrics
                 _vipPackets.RemoveLabelled(gone);
                 _vipBytes.RemoveLabelled(gone);
                 _vipNewFlows.RemoveLabelled(gone);
+                _vipFlowEvictions.RemoveLabelled(gone);
             }
             foreach (var (vip, backend) in _backendSeries.Except(backendSeries))
             {

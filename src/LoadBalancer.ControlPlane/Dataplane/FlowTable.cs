@@ -1,0 +1,190 @@
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Maps;
+using LoadBalancer.Bpf.Objects;
+using LoadBalancer.Core.Hashing;
+
+namespace LoadBalancer.ControlPlane.Dataplane;
+
+/// <summary>
+/// The data plane's flow table (lb_flows, bpf/include/lb_flow.h) as the control plane sees it,
+/// through the map's memory: a flow lives in one of the <see cref="LbAbi.FlowWays"/> slots of the
+/// bucket its flow hash selects. Every access follows the slots' sequence lock: a read keeps a
+/// slot only if its sequence number was even before and unchanged after the copy, and a write
+/// takes the slot with a compare-and-swap from the even value it read, so the data plane never
+/// sees half an entry and this side never acts on one.
+/// </summary>
+public sealed class FlowTable
+{
+    private const int Attempts = 64;
+
+    private readonly MappedArray<LbFlowBucket> _buckets;
+    private readonly uint _mask;
+    private readonly uint _seed;
+
+    /// <summary>The table of <paramref name="balancer"/>.</summary>
+    public FlowTable(BalancerObject balancer)
+    {
+        _buckets = balancer.FlowBuckets;
+        _mask = balancer.Config.FlowBucketMask;
+        _seed = balancer.Config.HashSeed;
+        if (_mask + 1 != _buckets.Length)
+        {
+            throw new InvalidOperationException($"lb_flows has {_buckets.Length} buckets, but the program indexes {_mask + 1}");
+        }
+    }
+
+    /// <summary>Slots in all: how many flows the table can hold.</summary>
+    public uint Capacity => _buckets.Length * (uint)LbAbi.FlowWays;
+
+    /// <summary>The entry of <paramref name="flow"/>, live or not; false if its bucket holds none.</summary>
+    public bool TryLookup(in FlowTuple flow, out LbFlow entry)
+    {
+        var key = flow.ToAbi();
+        ref var bucket = ref Bucket(flow);
+        for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+        {
+            if (Read(ref bucket.Slot[way], out var seen, out _) && Same(seen.Key, key))
+            {
+                entry = seen.Flow;
+                return true;
+            }
+        }
+        entry = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entry"/> for <paramref name="flow"/>: into the slot holding it, else a free
+    /// one of its bucket. For tests and repairs; the data plane places flows itself.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The bucket has neither (all its slots hold other flows).</exception>
+    public void Write(in FlowTuple flow, in LbFlow entry)
+    {
+        var key = flow.ToAbi();
+        ref var bucket = ref Bucket(flow);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var target = -1;
+            var targetSeq = 0u;
+            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            {
+                if (!Read(ref bucket.Slot[way], out var seen, out var seq))
+                {
+                    continue;
+                }
+                if (Same(seen.Key, key))
+                {
+                    (target, targetSeq) = (way, seq);
+                    break;
+                }
+                if (target < 0 && seen.Key.Family == LbFamily.None)
+                {
+                    (target, targetSeq) = (way, seq);
+                }
+            }
+            if (target < 0)
+            {
+                throw new InvalidOperationException($"the flow table has no slot for {flow}: its bucket holds {(int)LbAbi.FlowWays} other flows");
+            }
+            if (TryReplace(ref bucket.Slot[target], targetSeq, new LbFlowSlot { Key = key, Flow = entry }))
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException($"the flow table slot for {flow} stayed busy");
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with every entry, live or not; entries written meanwhile may or may not be seen.</summary>
+    public void Scan(Action<LbFlowKey, LbFlow> visit)
+    {
+        for (var b = 0u; b < _buckets.Length; b++)
+        {
+            ref var bucket = ref _buckets[b];
+            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            {
+                if (Read(ref bucket.Slot[way], out var seen, out _) && seen.Key.Family != LbFamily.None)
+                {
+                    visit(seen.Key, seen.Flow);
+                }
+            }
+        }
+    }
+
+    /// <summary>Entries in the table, live or not.</summary>
+    public long Count()
+    {
+        var count = 0L;
+        Scan((_, _) => count++);
+        return count;
+    }
+
+    /// <summary>Frees every slot whose entry <paramref name="doomed"/> picks; returns how many it freed.</summary>
+    public int RemoveWhere(Func<LbFlowKey, LbFlow, bool> doomed)
+    {
+        var removed = 0;
+        for (var b = 0u; b < _buckets.Length; b++)
+        {
+            ref var bucket = ref _buckets[b];
+            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            {
+                ref var slot = ref bucket.Slot[way];
+                for (var attempt = 0; attempt < Attempts; attempt++)
+                {
+                    if (!Read(ref slot, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
+                    {
+                        break;
+                    }
+                    if (TryReplace(ref slot, seq, default))
+                    {
+                        removed++;
+                        break;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private ref LbFlowBucket Bucket(in FlowTuple flow) => ref _buckets[FlowHash.Compute(flow, _seed) & _mask];
+
+    private static bool Same(in LbFlowKey a, in LbFlowKey b) => BytewiseComparer<LbFlowKey>.Instance.Equals(a, b);
+
+    /// <summary>A consistent copy of <paramref name="slot"/> and the even sequence number it was copied under; false if a writer kept it busy.</summary>
+    private static bool Read(ref LbFlowSlot slot, out LbFlowSlot copy, out uint seq)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            seq = Volatile.Read(ref slot.Seq);
+            if (seq == 0)
+            {
+                copy = default; // never written
+                return true;
+            }
+            if ((seq & 1) == 0)
+            {
+                copy = slot;
+                Interlocked.MemoryBarrier(); // the copy's loads complete before seq is read again
+                if (Volatile.Read(ref slot.Seq) == seq)
+                {
+                    return true;
+                }
+            }
+            Thread.SpinWait(1);
+        }
+        (copy, seq) = (default, 0);
+        return false;
+    }
+
+    /// <summary>Writes <paramref name="value"/>'s key and flow into <paramref name="slot"/> if it still has sequence number <paramref name="seq"/>; false if a writer came first.</summary>
+    private static bool TryReplace(ref LbFlowSlot slot, uint seq, LbFlowSlot value)
+    {
+        if (Interlocked.CompareExchange(ref slot.Seq, seq + 1, seq) != seq)
+        {
+            return false;
+        }
+        slot.Key = value.Key;
+        slot.Flow = value.Flow;
+        Interlocked.Exchange(ref slot.Seq, seq + 2);
+        return true;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Net;
+using LoadBalancer.Bpf.Abi;
+using LoadBalancer.Bpf.Programs;
+using LoadBalancer.ControlPlane.Dataplane;
+using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
+using LoadBalancer.Testing;
+using Xunit;
+
+namespace LoadBalancer.Datapath.Tests;
+
+/// <summary>
+/// The set-associative flow table (bpf/include/lb_flow.h) slot by slot: which slot of a full bucket
+/// a new flow takes, the sequence lock between the data plane and the control plane, and the
+/// control plane's own reads and writes (FlowTable). Flows of one bucket are found with the same
+/// flow hash the data plane computes.
+/// </summary>
+public sealed class FlowBucketTests : IDisposable
+{
+    private const ulong Second = 1_000_000_000;
+    private static readonly IPAddress s_client = IPAddress.Parse("198.51.100.30");
+    private static readonly VipKey s_tcp = new(IPAddress.Parse("10.100.0.1"), 80, L4Protocol.Tcp);
+    private static readonly VipKey s_udp = new(IPAddress.Parse("10.100.0.1"), 53, L4Protocol.Udp);
+    private static readonly int s_ways = (int)LbAbi.FlowWays;
+    private readonly BalancerWorld _world;
+
+    public FlowBucketTests() => _world = new BalancerWorld(new BalancerConfig
+    {
+        // 64 slots: 8 buckets of 8
+        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 64, UdpIdleTimeout = "2s", MaxVips = 16, MaxBackends = 64 },
+        Vips = [StandardConfig.Vip(s_tcp, ["10.1.0.1", "10.1.0.2", "10.1.0.3"]), StandardConfig.Vip(s_udp, ["10.1.0.1", "10.1.0.2"])],
+    }, "buckets");
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public void Sizes_AreRoundedUpToWholeBuckets_AndThePowerOfTwoTheProgramMasksWith()
+    {
+        Assert.Equal(64u, new FlowTable(_world.Balancer).Capacity);
+        Assert.Equal(7u, _world.Balancer.Config.FlowBucketMask);
+        Assert.Equal(8u, _world.Balancer.FlowBuckets.Length);
+    }
+
+    [Fact]
+    public void FullBucket_NewFlow_TakesTheLeastRecentlyUsedSlot_AndCountsTheEviction()
+    {
+        var flows = SameBucket(s_ways + 1, s_tcp);
+        var now = KernelClock.MonotonicCoarseNs;
+        for (var i = 0; i < s_ways; i++)
+        {
+            // all live (TCP idle timeout 15m); flows[3] is the least recently used
+            _world.Flows.Write(flows[i], Entry(s_tcp, flows[i], now - (i == 3 ? 60UL : 10UL + (ulong)i) * Second));
+        }
+
+        var before = _world.Counters();
+
+        var backend = _world.Forward(flows[^1], Packet.TcpSyn);
+
+        Assert.Equal(_world.RingBackend(s_tcp, flows[^1]), backend);
+        var delta = _world.Counters().VipDelta(before, s_tcp);
+        Assert.Equal((1UL, 1UL), (delta.NewFlows, delta.Evictions));
+        Assert.Equal(1UL, _world.Counters().BackendDelta(before, _world.BackendId(s_tcp, backend)).Evictions);
+        Assert.True(_world.Flows.TryLookup(flows[^1], out _));
+        Assert.False(_world.Flows.TryLookup(flows[3], out _));
+        Assert.All(flows.Take(s_ways).Where((_, i) => i != 3), f => Assert.True(_world.Flows.TryLookup(f, out _), $"{f} was evicted"));
+        Assert.Equal(s_ways, _world.Flows.Count());
+    }
+
+    [Fact]
+    public void IdleSlot_IsTakenBeforeAnOlderLiveOne_WithoutCountingAnEviction()
+    {
+        var flows = SameBucket(s_ways + 1, s_tcp, s_udp);
+        var udp = flows.Take(s_ways).First(f => f.Protocol == L4Protocol.Udp);
+        var newcomer = flows[^1];
+        var now = KernelClock.MonotonicCoarseNs;
+        foreach (var flow in flows.Take(s_ways))
+        {
+            // the UDP entry is the most recent, but idle past the 2s UDP timeout; the TCP ones are older and live
+            var vip = flow.Protocol == L4Protocol.Udp ? s_udp : s_tcp;
+            _world.Flows.Write(flow, Entry(vip, flow, now - (flow == udp ? 10UL : 100UL) * Second));
+        }
+
+        var before = _world.Counters();
+
+        _world.Forward(newcomer, Packet.TcpAck); // TCP: an ACK, so the general path (lookup, then insert)
+
+        var delta = _world.Counters().VipDelta(before, newcomer.Protocol == L4Protocol.Udp ? s_udp : s_tcp);
+        Assert.Equal((1UL, 0UL), (delta.NewFlows, delta.Evictions));
+        Assert.True(_world.Flows.TryLookup(newcomer, out _));
+        Assert.False(_world.Flows.TryLookup(udp, out _));
+        Assert.All(flows.Take(s_ways).Where(f => f != udp), f => Assert.True(_world.Flows.TryLookup(f, out _), $"{f} was evicted"));
+    }
+
+    [Fact]
+    public void SlotHeldByAWriter_IsNeitherTrustedNorOverwritten_UntilReleased()
+    {
+        var flow = SameBucket(1, s_tcp)[0];
+        var ring = _world.RingBackend(s_tcp, flow);
+        var other = IPAddress.Parse(new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.First(b => !IPAddress.Parse(b).Equals(ring)));
+        _world.Flows.Write(flow, Entry(s_tcp, flow, KernelClock.MonotonicCoarseNs) with { RealId = _world.BackendId(s_tcp, other) });
+        ref var slot = ref Slot(flow);
+        var seq = slot.Seq;
+        Assert.True(seq % 2 == 0 && seq > 0, $"seq {seq} after a write");
+        Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
+
+        slot.Seq = seq + 1; // as a writer between its compare-and-swap and its release
+        var before = _world.Counters();
+        Assert.Equal(ring, _world.Forward(flow, Packet.TcpAck)); // not trusted: placed by the ring
+        Assert.Equal(1UL, _world.Counters().VipDelta(before, s_tcp).NewFlows);
+        Assert.Equal(seq + 1, slot.Seq); // and not overwritten
+        Assert.Equal(_world.BackendId(s_tcp, other), slot.Flow.RealId);
+
+        slot.Seq = seq + 2;
+        Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
+    }
+
+    [Fact]
+    public void ControlPlane_WritesScansAndRemoves_UnderTheSequenceLock()
+    {
+        var flows = SameBucket(s_ways + 1, s_tcp);
+        var table = _world.Flows;
+        var now = KernelClock.MonotonicCoarseNs;
+        var doomedId = _world.BackendId(s_tcp, IPAddress.Parse("10.1.0.2"));
+        for (var i = 0; i < s_ways; i++)
+        {
+            table.Write(flows[i], Entry(s_tcp, flows[i], now) with { RealId = i == 5 ? doomedId : _world.BackendId(s_tcp, IPAddress.Parse("10.1.0.1")) });
+        }
+        var (bucket, way) = Locate(flows[5]);
+        var seq = _world.Balancer.FlowBuckets[bucket].Slot[way].Seq;
+
+        var seen = new List<LbFlowKey>();
+        table.Scan((key, _) => seen.Add(key));
+        Assert.Equal(flows.Take(s_ways).Select(f => f.SourcePort).Order(), seen.Select(k => k.Sport.Value).Order());
+        Assert.All(seen, k => Assert.Equal((LbFamily.Ipv4, (byte)L4Protocol.Tcp, (ushort)80), (k.Family, k.Proto, k.Dport.Value)));
+        var full = Assert.Throws<InvalidOperationException>(() => table.Write(flows[^1], Entry(s_tcp, flows[^1], now)));
+        Assert.Contains(flows[^1].ToString(), full.Message);
+
+        Assert.Equal(1, table.RemoveWhere((_, flow) => flow.RealId == doomedId));
+
+        Assert.False(table.TryLookup(flows[5], out _));
+        Assert.Equal(s_ways - 1, table.Count());
+        var freed = _world.Balancer.FlowBuckets[bucket].Slot[way];
+        Assert.Equal((LbFamily.None, seq + 2), (freed.Key.Family, freed.Seq));
+        table.Write(flows[^1], Entry(s_tcp, flows[^1], now)); // the freed slot takes it
+        Assert.True(table.TryLookup(flows[^1], out _));
+    }
+
+    /// <summary>The first <paramref name="count"/> flows (client ports from 1024 on, over <paramref name="vips"/>) whose flow hash selects bucket 0.</summary>
+    private List<FlowTuple> SameBucket(int count, params VipKey[] vips)
+    {
+        var config = _world.Balancer.Config;
+        var found = new List<FlowTuple>();
+        for (var port = 1024; found.Count < count; port++)
+        {
+            var vip = vips[port % vips.Length];
+            var flow = new FlowTuple(s_client, (ushort)port, vip.Address, vip.Port, vip.Protocol);
+            if ((FlowHash.Compute(flow, config.HashSeed) & config.FlowBucketMask) == 0)
+            {
+                found.Add(flow);
+            }
+        }
+        return found;
+    }
+
+    private uint Bucket(FlowTuple flow) => FlowHash.Compute(flow, _world.Balancer.Config.HashSeed) & _world.Balancer.Config.FlowBucketMask;
+
+    /// <summary>The bucket and way of the slot holding <paramref name="flow"/>.</summary>
+    private (uint Bucket, int Way) Locate(FlowTuple flow)
+    {
+        var bucket = Bucket(flow);
+        var key = flow.ToAbi();
+        for (var way = 0; way < s_ways; way++)
+        {
+            if (Bpf.Maps.BytewiseComparer<LbFlowKey>.Instance.Equals(_world.Balancer.FlowBuckets[bucket].Slot[way].Key, key))
+            {
+                return (bucket, way);
+            }
+        }
+        throw new InvalidOperationException($"no slot holds {flow}");
+    }
+
+    /// <summary>The slot holding <paramref name="flow"/>, in the map's memory.</summary>
+    private ref LbFlowSlot Slot(FlowTuple flow)
+    {
+        var (bucket, way) = Locate(flow);
+        return ref _world.Balancer.FlowBuckets[bucket].Slot[way];
+    }
+
+    private LbFlow Entry(VipKey vip, FlowTuple flow, ulong atime) => new()
+    {
+        AtimeNs = atime,
+        RealId = _world.BackendId(vip, _world.RingBackend(vip, flow)),
+        VipId = (ushort)_world.Synchronizer.Applied!.Vips[vip],
+        Flags = flow.Protocol == L4Protocol.Tcp ? LbFlowFlag.Established : 0,
+    };
+}
