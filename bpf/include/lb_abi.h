@@ -275,9 +275,10 @@ struct lb_stats {
 				 * close: the client gave up on it, e.g. on a
 				 * SYN-ACK that came after its connect timed
 				 * out; at most one per flow entry */
-	__u64 evictions;	/* new_flows whose entry displaced another live
-				 * flow's from a full bucket of lb_flows: the
-				 * table is short of slots */
+	__u64 evictions;	/* new_flows whose entry displaced that of
+				 * another live flow the client had not closed
+				 * (a full bucket of lb_flows): the table is
+				 * short of slots */
 };
 _Static_assert(sizeof(struct lb_stats) == 48, "lb_stats ABI");
 

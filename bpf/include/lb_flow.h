@@ -26,7 +26,8 @@
  * placing the same new 5-tuple in the same instant may both write a slot;
  * lookups take the first, and the other ages out. The in-place updates of a
  * hit (atime, flags) take no lock: at worst they land on an entry another CPU
- * just wrote into the slot, a flag the periodic recount corrects. The lock's
+ * just wrote into the slot, which may then carry a stray ESTABLISHED or
+ * CLOSED flag (and lb_real_flows a count off by one until the recount). The lock's
  * ordering relies on the JIT keeping BPF's program order of loads and of
  * stores, as x86-64 (TSO) does; another architecture would need BPF's
  * load-acquire and store-release (kernel 6.15, clang 20).
@@ -54,8 +55,9 @@
 enum lb_flow_event {
 	LB_EV_NONE = 0,		/* a hit, nothing to count beyond the packet */
 	LB_EV_NEW_FLOW,		/* placed: new_flows */
-	LB_EV_NEW_FLOW_EVICTING, /* placed over another live flow's entry:
-				 * new_flows and evictions */
+	LB_EV_NEW_FLOW_EVICTING, /* placed over the entry of another live
+				 * flow the client had not closed: new_flows
+				 * and evictions */
 	LB_EV_SYN_RETRANSMIT,	/* syn_retransmits (flow_track_tcp) */
 	LB_EV_FRESH_RST,	/* fresh_rsts (flow_track_tcp) */
 };
@@ -125,13 +127,14 @@ static __always_inline struct lb_flow *flow_lookup(struct lb_flow_bucket *b,
 		seq = LB_READ_ONCE(s->seq);
 		if (seq == 0)
 			return NULL;
-		if (!flow_key_eq(s, key))
+		/* a slot being written holds no entry yet: look further */
+		if ((seq & 1) || !flow_key_eq(s, key))
 			continue;
 		seen->atime_ns = LB_READ_ONCE(s->flow.atime_ns);
 		seen->real_id = LB_READ_ONCE(s->flow.real_id);
 		seen->vip_id = LB_READ_ONCE(s->flow.vip_id);
 		seen->flags = LB_READ_ONCE(s->flow.flags);
-		if ((seq & 1) || LB_READ_ONCE(s->seq) != seq ||
+		if (LB_READ_ONCE(s->seq) != seq ||
 		    !flow_live(key->proto, seen->atime_ns, now))
 			return NULL;
 		if ((__s64)(now - seen->atime_ns) > (__s64)LB_ATIME_REFRESH_NS)
@@ -149,8 +152,13 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 		__sync_fetch_and_add(count, delta);
 }
 
-/* How willingly a placement takes slot s: 0 free, 1 idle past its timeout,
- * else its access time (older first). */
+/* flow_rank's mark of a live flow the client has not closed. */
+#define LB_RANK_OPEN (1ULL << 63)
+
+/* How willingly a placement takes slot s, lowest first: 0 free, 1 idle past
+ * its timeout, then live entries the client closed (kept only for the rest of
+ * the close), then open ones (LB_RANK_OPEN set), each by access time, older
+ * first. CLOCK_MONOTONIC_COARSE stays below 2^63 ns. */
 static __always_inline __u64 flow_rank(const struct lb_flow_slot *s, __u64 now)
 {
 	__u64 atime = LB_READ_ONCE(s->flow.atime_ns);
@@ -159,18 +167,21 @@ static __always_inline __u64 flow_rank(const struct lb_flow_slot *s, __u64 now)
 		return 0;
 	if (!flow_live(LB_READ_ONCE(s->key.proto), atime, now))
 		return 1;
-	return atime;
+	if (LB_READ_ONCE(s->flow.flags) & LB_FLOW_CLOSED)
+		return atime;
+	return atime | LB_RANK_OPEN;
 }
 
 /*
  * Pin key to real_id in a slot of its bucket b: the slot that already holds
  * key, live or not, unless only_new, when such a slot leaves everything
  * unchanged; else the bucket's most willing slot (flow_rank), the first of
- * equals, so that never-written slots stay a suffix (flow_lookup). Returns
- * LB_EV_NEW_FLOW_EVICTING if that slot held another live flow, LB_EV_NEW_FLOW
- * if not, and LB_EV_NONE if it wrote nothing: also when another writer held
- * or took the slot meanwhile, which only costs the flow its pin (its next
- * packet is placed again).
+ * equals, so that never-written slots stay a suffix (flow_lookup). Slots
+ * another writer holds are passed over. Returns LB_EV_NEW_FLOW_EVICTING if
+ * the slot held another live, open flow, LB_EV_NEW_FLOW if not, and
+ * LB_EV_NONE if it wrote nothing: when another writer took the slot first,
+ * or holds all eight, which costs the flow its pin (its next packet is
+ * placed again, by Maglev on the same backend, by rr/wrr/lc/wlc maybe not).
  */
 static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 				       const struct lb_flow_key *key,
@@ -187,6 +198,8 @@ static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
 		s = &b->slot[i];
 		seq = LB_READ_ONCE(s->seq);
+		if (seq & 1)
+			continue;
 		if (flow_key_eq(s, key)) {
 			if (only_new)
 				return LB_EV_NONE;
@@ -204,7 +217,7 @@ static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 		if (seq == 0)
 			break;
 	}
-	if (!victim || (victim_seq & 1) ||
+	if (!victim ||
 	    __sync_val_compare_and_swap(&victim->seq, victim_seq, victim_seq + 1) != victim_seq)
 		return LB_EV_NONE;
 	victim->key = *key;
@@ -216,8 +229,9 @@ static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 	/* release: key and flow are written before seq says so (the JIT keeps
 	 * store order, and x86-64 does not reorder stores) */
 	asm volatile("" ::: "memory");
-	*(volatile __u32 *)&victim->seq = victim_seq + 2;
-	return victim_rank > 1 ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
+	/* 0 means never written: a wrap skips it */
+	*(volatile __u32 *)&victim->seq = victim_seq + 2 ? victim_seq + 2 : 2;
+	return victim_rank & LB_RANK_OPEN ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
 }
 
 /* Pin the flow to real_id, replacing any older entry for the same 5-tuple

@@ -93,6 +93,26 @@ public sealed class FlowBucketTests : IDisposable
     }
 
     [Fact]
+    public void ClosedFlow_IsEvictedBeforeAnOlderOpenOne_WithoutCountingAnEviction()
+    {
+        var flows = SameBucket(s_ways + 1, s_tcp);
+        var now = KernelClock.MonotonicCoarseNs;
+        for (var i = 0; i < s_ways; i++)
+        {
+            // all live; flows[2] is the most recent but closed by its client, the others open and older
+            var entry = Entry(s_tcp, flows[i], now - (i == 2 ? 5UL : 50UL + (ulong)i) * Second);
+            _world.Flows.Write(flows[i], i == 2 ? entry with { Flags = LbFlowFlag.Established | LbFlowFlag.Closed } : entry);
+        }
+        var before = _world.Counters();
+
+        _world.Forward(flows[^1], Packet.TcpSyn);
+
+        Assert.Equal((1UL, 0UL), (_world.Counters().VipDelta(before, s_tcp).NewFlows, _world.Counters().VipDelta(before, s_tcp).Evictions));
+        Assert.False(_world.Flows.TryLookup(flows[2], out _));
+        Assert.All(flows.Where((_, i) => i != 2), f => Assert.True(_world.Flows.TryLookup(f, out _), $"{f} was evicted"));
+    }
+
+    [Fact]
     public void SlotHeldByAWriter_IsNeitherTrustedNorOverwritten_UntilReleased()
     {
         var flow = SameBucket(1, s_tcp)[0];

@@ -5,6 +5,8 @@ using LoadBalancer.Bpf.Objects;
 using LoadBalancer.Bpf.Programs;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.Core.Config;
+using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
 using LoadBalancer.Core.Planning;
 using LoadBalancer.Testing;
 
@@ -39,6 +41,7 @@ public static class PacketBench
         new DataplaneSynchronizer(settled).Apply(new DataplanePlanner(spec.Node).Plan(spec, Monotonic.Now));
         var vipIds = synchronizer.Applied!.Vips.ToDictionary(v => v.Key.Port, v => v.Value);
         var vipId = vipIds[80];
+        FillTable(balancer, vipId);
 
         // A namespace of our own: no routes, so every FIB lookup takes the fallback MAC, as in the fixtures.
         using var ns = Netns.Create("bench");
@@ -81,7 +84,7 @@ public static class PacketBench
                 (b, a, n) => Expect(a.VipPackets - b.VipPackets, n, "VIP packets") ?? Expect(a.NewFlows - b.NewFlows, 0, "new flows")),
         };
         // The SYN miss path once per scheduler, each on its own VIP port with the same 8 backends,
-        // with a quarter of the packets each, so the table keeps every established flow.
+        // with a quarter of the packets each.
         foreach (var (scheduler, port) in s_schedulerPorts)
         {
             paths.Add((new($"flow miss (SYN), scheduler {scheduler}", null), balancer, balancer.Program, () => NextFresh(Testing.Packet.TcpSyn, port), XdpAction.Tx, vipIds[port], SchedulerDivisor,
@@ -151,6 +154,34 @@ public static class PacketBench
         output.WriteLine("table (1M slots, 64 MiB, the default) holds just those flows; its cost is mostly the memory");
         output.WriteLine("system's (a TLB and a cache miss per packet), so it has no target of its own. The scheduler rows are the SYN miss path");
         output.WriteLine($"of a VIP with 8 equal backends under each scheduler (lc and wlc compare all 8), 1/{SchedulerDivisor} of the packets each.");
+    }
+
+    /// <summary>
+    /// Puts the miss rows' table in the state of a balancer that has run for a while: every slot
+    /// written, half of each bucket live (just used) and half idle past the TCP timeout. A miss
+    /// then walks all 8 slots and takes an idle one, and once a bucket's idle slots are used up,
+    /// evicts its least recently used live flow, as in production; on an empty table it would stop
+    /// at the first never-written slot. The keys (198.18.0.0/15, port 9) are no flow the bench sends.
+    /// </summary>
+    private static void FillTable(BalancerObject balancer, uint vipId)
+    {
+        var now = KernelClock.MonotonicCoarseNs;
+        var idle = now - balancer.Config.TcpIdleNs - 1_000_000_000;
+        var ways = (int)LbAbi.FlowWays;
+        for (var b = 0u; b < balancer.FlowBuckets.Length; b++)
+        {
+            ref var bucket = ref balancer.FlowBuckets[b];
+            var client = new IPAddress([198, (byte)(18 + (b >> 16)), (byte)(b >> 8), (byte)b]);
+            for (var way = 0; way < ways; way++)
+            {
+                bucket.Slot[way] = new LbFlowSlot
+                {
+                    Key = new FlowTuple(client, (ushort)(1000 + way), s_vip, 9, L4Protocol.Tcp).ToAbi(),
+                    Flow = new LbFlow { AtimeNs = way < ways / 2 ? now : idle, RealId = 1, VipId = (ushort)vipId, Flags = LbFlowFlag.Established },
+                    Seq = 2,
+                };
+            }
+        }
     }
 
     private static string? Expect(ulong actual, int expected, string what)

@@ -26,8 +26,8 @@ public struct LbStats
     public ulong FreshRsts;
 
     /// <summary>
-    /// New flows whose entry displaced another live flow's from a full bucket of lb_flows: the table
-    /// is short of slots.
+    /// New flows whose entry displaced that of another live flow the client had not closed (a full
+    /// bucket of lb_flows): the table is short of slots.
     /// </summary>
     public ulong Evictions;
 

@@ -194,7 +194,7 @@ public sealed class FlowTable
         }
         slot.Key = value.Key;
         slot.Flow = value.Flow;
-        Interlocked.Exchange(ref slot.Seq, seq + 2);
+        Interlocked.Exchange(ref slot.Seq, seq + 2 == 0 ? 2 : seq + 2); // 0 means never written: a wrap skips it
         return true;
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class DataplaneMetrics
         _vipPackets = factory.CreateCounter("lb_vip_packets_total", "Packets forwarded for a VIP.", "vip");
         _vipBytes = factory.CreateCounter("lb_vip_bytes_total", "Bytes (as received, L2 included) forwarded for a VIP.", "vip");
         _vipNewFlows = factory.CreateCounter("lb_vip_new_flows_total", "Flow-table entries created for a VIP.", "vip");
-        _vipFlowEvictions = factory.CreateCounter("lb_vip_flow_evictions_total", "New flows of a VIP whose flow-table entry displaced another live flow's from a full bucket: the table is short of slots.", "vip");
+        _vipFlowEvictions = factory.CreateCounter("lb_vip_flow_evictions_total", "New flows of a VIP whose flow-table entry displaced that of another live, unclosed flow (a full bucket): the table is short of slots.", "vip");
         _backendPackets = factory.CreateCounter("lb_backend_packets_total", "Packets forwarded to a backend of a VIP.", "vip", "backend");
         _backendBytes = factory.CreateCounter("lb_backend_bytes_total", "Bytes forwarded to a backend of a VIP.", "vip", "backend");
         _backendNewFlows = factory.CreateCounter("lb_backend_new_flows_total", "Flows placed on a backend of a VIP.", "vip", "backend");
