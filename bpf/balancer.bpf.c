@@ -41,7 +41,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 						 struct lb_flow_bucket *bucket,
 						 const struct lb_flow_key *key,
-						 __u32 hash, __u64 now,
+						 __u32 hash, __u32 tag, __u64 now,
 						 __u32 *real_id, __u32 *vip_id,
 						 enum lb_flow_event *event)
 {
@@ -52,7 +52,7 @@ static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 	real = real_get(pick.id);
 	if (!real)
 		return NULL;
-	*event = flow_insert_new(bucket, key, pick.id, vip->id, now);
+	*event = flow_insert_new(bucket, key, tag, pick.id, vip->id, now);
 	if (*event == LB_EV_NONE)
 		return NULL;
 	select_commit(&pick);
@@ -71,9 +71,11 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_outer o = {};
 	struct lb_real *real = NULL;
 	struct lb_flow_bucket *bucket;
-	struct lb_flow *flow = NULL, seen = {};
+	struct lb_flow_ref flow = {};
+	struct lb_flow seen = {};
+	bool hit = false;
 	struct lb_vip *vip = NULL;
-	__u32 hash, real_id = 0, vip_id = 0;
+	__u32 hash, tag, real_id = 0, vip_id = 0;
 	enum lb_flow_event event = LB_EV_NONE;
 	__u64 now;
 	int rc;
@@ -95,18 +97,19 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	 * tries place_syn first, which leaves any existing entry to this path. */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
 	bucket = flow_bucket(hash);
+	tag = flow_tag(hash, pkt.flow.proto);
 	now = bpf_ktime_get_coarse_ns();
 	if (flow_is_syn(pkt.tcp_flags)) {
 		/* found once: the fallback below reuses it */
 		vip = vip_lookup(&pkt.flow);
 		if (vip)
-			real = place_syn(vip, bucket, &pkt.flow, hash, now, &real_id,
-					 &vip_id, &event);
+			real = place_syn(vip, bucket, &pkt.flow, hash, tag, now,
+					 &real_id, &vip_id, &event);
 		if (real)
 			goto forward;
 	}
-	flow = flow_lookup(bucket, &pkt.flow, now, &seen);
-	if (flow && !(flow_is_syn(pkt.tcp_flags) && (seen.flags & LB_FLOW_CLOSED))) {
+	hit = flow_lookup(bucket, &pkt.flow, tag, now, &flow, &seen);
+	if (hit && !(flow_is_syn(pkt.tcp_flags) && (seen.flags & LB_FLOW_CLOSED))) {
 		real_id = seen.real_id;
 		vip_id = seen.vip_id;
 		real = real_get(real_id);
@@ -116,7 +119,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		 * rather than keep knocking on a dead backend. */
 		if (real && real->weight == 0 && flow_is_syn(pkt.tcp_flags) &&
 		    !(seen.flags & LB_FLOW_ESTABLISHED)) {
-			flow_close(flow);
+			flow_close(&flow);
 			real = NULL;
 		}
 	}
@@ -130,9 +133,9 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		real = real_get(real_id);
 		if (!real)
 			return lb_exit(LB_DROP_NO_REAL, bytes);
-		event = flow_insert(bucket, &pkt.flow, real_id, vip_id, now);
+		event = flow_insert(bucket, &pkt.flow, tag, real_id, vip_id, now);
 	} else if (pkt.flow.proto == IPPROTO_TCP) {
-		event = flow_track_tcp(flow, pkt.tcp_flags);
+		event = flow_track_tcp(&flow, pkt.tcp_flags);
 	}
 
 forward:

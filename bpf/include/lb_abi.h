@@ -21,7 +21,7 @@
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
 	LB_ABI_VERSION = 4,
-	LB_FLOW_WAYS = 8,	/* slots per lb_flow_bucket */
+	LB_FLOW_WAYS = 7,	/* slots per lb_flow_bucket */
 };
 
 /* Address family tag in keys and values. Not AF_*: zero means "no entry". */
@@ -108,7 +108,7 @@ struct lb_config {
 	__u16 mtu;		/* max outer L3 length via the fallback MAC; 0 = any */
 	__u8 fallback_mac[6];	/* next hop when bpf_fib_lookup has no answer;
 				 * all zero = none */
-	__u32 flow_bucket_mask;	/* lb_flows entries - 1 (a power of two):
+	__u32 flow_bucket_mask;	/* lb_flows buckets - 1 (a power of two):
 				 * a flow's bucket is its hash & this */
 	__u32 pad;		/* zero */
 };
@@ -206,10 +206,10 @@ _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
  * One entry of the flow table (lb_flow.h), a cache line. seq is a sequence
  * lock: even while the slot is stable, odd while a writer (data or control
  * plane) owns it. A writer takes it with a compare-and-swap from the even
- * value it read, writes key and flow, and releases it by storing that value
- * + 2 after its other stores; a reader trusts a key and flow only if seq was
- * even before and equal after. A slot whose key.family is LB_FAMILY_NONE is
- * free; seq 0 means never written, and those slots are a bucket's suffix.
+ * value it read, writes key and flow (and the slot's tag and stamp in the
+ * bucket's index), and releases it by storing that value + 2 (never 0) after
+ * its other stores; a reader trusts a key and flow only if seq was even
+ * before and equal after. A slot whose key.family is LB_FAMILY_NONE is free.
  */
 struct lb_flow_slot {
 	struct lb_flow_key key;
@@ -219,8 +219,38 @@ struct lb_flow_slot {
 };
 _Static_assert(sizeof(struct lb_flow_slot) == 64, "lb_flow_slot ABI");
 
-/* Value of lb_flows: the LB_FLOW_WAYS slots a flow hash selects. */
+/* Bits of lb_flow_index.tag besides those of the flow hash. */
+enum lb_flow_tag_bit {
+	LB_FLOW_TAG_TAKEN = 1,	/* on every written slot's tag: 0 means free */
+	LB_FLOW_TAG_UDP = 2,	/* the slot's flow is UDP (its idle timeout) */
+};
+
+/* Bits of lb_flow_index.stamp besides those of the access time. */
+enum lb_flow_stamp_bit {
+	LB_FLOW_STAMP_CLOSED = 1, /* the flow's client sent FIN or RST */
+};
+
+/*
+ * A bucket's index line: what a lookup or a placement reads before any
+ * slot, so that a miss costs one cache line, not one per slot. A hint kept
+ * by the slots' writers (under the slot's lock) and by hits (the stamp);
+ * the slot itself is the truth.
+ */
+struct lb_flow_index {
+	__u32 tag[LB_FLOW_WAYS];	/* per slot: 0 free, else the flow hash
+					 * with its two low bits replaced by
+					 * enum lb_flow_tag_bit */
+	__u32 stamp[LB_FLOW_WAYS];	/* per slot: access time >> 20 (units of
+					 * about 1 ms), bit 0 replaced by enum
+					 * lb_flow_stamp_bit */
+	__u32 pad[2];			/* zero */
+};
+_Static_assert(sizeof(struct lb_flow_index) == 64, "lb_flow_index ABI");
+
+/* Value of lb_flows: the index and the LB_FLOW_WAYS slots a flow hash
+ * selects, 512 bytes. */
 struct lb_flow_bucket {
+	struct lb_flow_index index;
 	struct lb_flow_slot slot[LB_FLOW_WAYS];
 };
 _Static_assert(sizeof(struct lb_flow_bucket) == 512, "lb_flow_bucket ABI");

@@ -4,38 +4,43 @@
  * and how many unclosed flows each backend holds (lb_real_flows).
  *
  * lb_flows is set-associative: the flow hash (lb_hash.h, computed anyway for
- * Maglev) picks a bucket of LB_FLOW_WAYS cache-line slots, 512 bytes within
- * one page, and a flow lives in one of them or nowhere. A lookup is one
- * inlined array access and at most eight key compares, with no hashing or
- * locking of its own; a placement writes the slot of the same 5-tuple if the
- * bucket has one, else a free slot, else one idle past its timeout, else the
- * least recently used. On this machine that made a flow miss about a third
- * and a hit among 100k flows about 40% cheaper than the kernel's LRU hash
- * (bench/, same-session A/B), whose eviction was most of a miss's cost.
- * The price is that a bucket can fill before the table does: with every
- * entry live, 8 ways displace about 1% of flows at half load and 7% at 80%
- * (Poisson bucket loads), where an LRU hash displaces none until it is full;
- * size the table at twice the flows it must hold, and watch the evictions
- * counter (lb_stats). A displaced flow is placed again by its VIP's
- * scheduler, the same backend
- * under Maglev unless the ring changed meanwhile: the table is the exception
- * list over consistent hashing, as in Maglev's own design.
+ * Maglev) picks a 512-byte bucket, within one page: an index line and
+ * LB_FLOW_WAYS (7) cache-line slots, and a flow lives in one of them or
+ * nowhere. The index holds each slot's tag (the flow hash, the protocol) and
+ * stamp (access time, whether the client closed): a lookup compares the
+ * tags and reads only the slot whose tag matches, and a placement chooses its
+ * slot from the index alone, so a miss reads one line however full the
+ * bucket is (and writes the slot it takes), and a hit reads two. A placement takes the slot of the
+ * same 5-tuple if there is one, else a free slot, else one idle past its
+ * timeout, else the least recently used of the flows the client closed, else
+ * the least recently used. On this machine a flow miss on a full table costs
+ * less than one on the kernel's LRU hash a third full, whose eviction was
+ * most of a miss's cost (README, Benchmarks). The price is that a bucket can
+ * fill before the table does: with every entry live, 7 ways displace about
+ * 1% of flows at half load and 8% at 80% (Poisson bucket loads), where an
+ * LRU hash displaces none until it is full; size the table generously and
+ * watch the evictions counter (lb_stats). A displaced flow is placed again
+ * by its VIP's scheduler, the same backend under Maglev unless the ring
+ * changed meanwhile: the table is the exception list over consistent
+ * hashing, as in Maglev's own design.
  *
  * Concurrency: each slot carries a sequence lock (struct lb_flow_slot). A
- * lookup that sees a slot being written treats it as a miss. Two CPUs
- * placing the same new 5-tuple in the same instant may both write a slot;
- * lookups take the first, and the other ages out. The in-place updates of a
- * hit (atime, flags) take no lock: at worst they land on an entry another CPU
- * just wrote into the slot, which may then carry a stray ESTABLISHED or
- * CLOSED flag (and lb_real_flows a count off by one until the recount). The lock's
- * ordering relies on the JIT keeping BPF's program order of loads and of
- * stores, as x86-64 (TSO) does; another architecture would need BPF's
- * load-acquire and store-release (kernel 6.15, clang 20).
+ * lookup skips a slot being written. Two CPUs placing flows in one bucket in
+ * the same instant may pick the same slot: the later write wins and the other
+ * flow's next packet is placed again; two placing the same new 5-tuple may
+ * each write a slot, lookups take the first, the other ages out. The
+ * in-place updates of a hit (access time, flags, stamp) take no lock: at
+ * worst they land on an entry another CPU just wrote into the slot, which may
+ * then carry a stray ESTABLISHED or CLOSED flag (and lb_real_flows a count
+ * off by one until the recount). The lock's ordering relies on the JIT
+ * keeping BPF's program order of loads and of stores, as x86-64 (TSO) does;
+ * another architecture would need BPF's load-acquire and store-release
+ * (kernel 6.15, clang 20).
  *
  * An entry is honoured while its backend id is still in lb_reals and it was
  * used within the idle timeout of its protocol (lb_config). The access time
  * is refreshed at most once a second, and a TCP entry's flags are written only
- * when they change, so a busy flow does not write its cache line on every
+ * when they change, so a busy flow does not write its cache lines on every
  * packet.
  */
 #ifndef LB_FLOW_H
@@ -48,6 +53,7 @@
 #include "lb_parse.h"
 
 #define LB_ATIME_REFRESH_NS 1000000000ULL
+#define LB_STAMP_SHIFT 20
 
 #define LB_READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 
@@ -62,6 +68,12 @@ enum lb_flow_event {
 	LB_EV_FRESH_RST,	/* fresh_rsts (flow_track_tcp) */
 };
 
+/* A live entry found by flow_lookup, for its in-place updates. */
+struct lb_flow_ref {
+	struct lb_flow *flow;	/* in its slot */
+	__u32 *stamp;		/* its stamp in the bucket's index */
+};
+
 /* Whether TCP flags (0 for UDP) are a connection's opening SYN: SYN set, ACK
  * clear; a new connection's first packet or a retransmit of it. */
 static __always_inline bool flow_is_syn(__u8 tcp_flags)
@@ -69,7 +81,7 @@ static __always_inline bool flow_is_syn(__u8 tcp_flags)
 	return (tcp_flags & (LB_TCP_FLAG_SYN | LB_TCP_FLAG_ACK)) == LB_TCP_FLAG_SYN;
 }
 
-/* The bucket of a flow with this hash, its first line already requested
+/* The bucket of a flow with this hash, its index line already requested
  * from memory: the caller has other work (the VIP lookup) to overlap with
  * the cache and TLB miss a random bucket of a large table costs. NULL only
  * if the mask and the map disagree, which the loader rules out. */
@@ -79,8 +91,21 @@ static __always_inline struct lb_flow_bucket *flow_bucket(__u32 hash)
 	struct lb_flow_bucket *b = bpf_map_lookup_elem(&lb_flows, &index);
 
 	if (b)
-		(void)LB_READ_ONCE(b->slot[0].seq);
+		(void)LB_READ_ONCE(b->index.tag[0]);
 	return b;
+}
+
+/* The index tag of a flow of protocol proto with this hash. */
+static __always_inline __u32 flow_tag(__u32 hash, __u8 proto)
+{
+	return (hash & ~3U) | LB_FLOW_TAG_TAKEN |
+	       (proto == IPPROTO_UDP ? LB_FLOW_TAG_UDP : 0);
+}
+
+/* The index stamp of access time now (bit 0 clear: not closed). */
+static __always_inline __u32 flow_stamp(__u64 now)
+{
+	return (__u32)(now >> LB_STAMP_SHIFT) & ~(__u32)LB_FLOW_STAMP_CLOSED;
 }
 
 /* Whether slot s holds key (8-aligned, pads zero): five 8-byte compares. */
@@ -104,30 +129,28 @@ static __always_inline bool flow_live(__u8 proto, __u64 atime, __u64 now)
 }
 
 /*
- * The live entry of key in its bucket b (flow_bucket): returns the slot's
- * flow, for in-place updates, and copies it to *seen as it was when the
- * slot's sequence lock proved it whole. NULL when the bucket has no entry
- * for key, it sat idle past its protocol's timeout, or a writer holds its
- * slot. Slots are first written in order (a placement takes the first free
- * one), so the never-written ones (seq 0) are a suffix: the walk ends at
- * the first, and a bucket that is not full costs only its used lines.
+ * The live entry of key, whose index tag is tag, in its bucket b
+ * (flow_bucket): fills *ref for in-place updates and copies the entry to
+ * *seen as it was when the slot's sequence lock proved it whole. False when
+ * the bucket has no entry for key, it sat idle past its protocol's timeout,
+ * or a writer holds its slot.
  */
-static __always_inline struct lb_flow *flow_lookup(struct lb_flow_bucket *b,
-						   const struct lb_flow_key *key,
-						   __u64 now, struct lb_flow *seen)
+static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
+					const struct lb_flow_key *key, __u32 tag,
+					__u64 now, struct lb_flow_ref *ref,
+					struct lb_flow *seen)
 {
 	struct lb_flow_slot *s;
 	__u32 seq;
 
 	if (!b)
-		return NULL;
+		return false;
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
+		if (LB_READ_ONCE(b->index.tag[i]) != tag)
+			continue;
 		s = &b->slot[i];
 		seq = LB_READ_ONCE(s->seq);
-		if (seq == 0)
-			return NULL;
-		/* a slot being written holds no entry yet: look further */
 		if ((seq & 1) || !flow_key_eq(s, key))
 			continue;
 		seen->atime_ns = LB_READ_ONCE(s->flow.atime_ns);
@@ -136,12 +159,17 @@ static __always_inline struct lb_flow *flow_lookup(struct lb_flow_bucket *b,
 		seen->flags = LB_READ_ONCE(s->flow.flags);
 		if (LB_READ_ONCE(s->seq) != seq ||
 		    !flow_live(key->proto, seen->atime_ns, now))
-			return NULL;
-		if ((__s64)(now - seen->atime_ns) > (__s64)LB_ATIME_REFRESH_NS)
+			return false;
+		if ((__s64)(now - seen->atime_ns) > (__s64)LB_ATIME_REFRESH_NS) {
 			s->flow.atime_ns = now;
-		return &s->flow;
+			b->index.stamp[i] = flow_stamp(now) |
+				(seen->flags & LB_FLOW_CLOSED ? LB_FLOW_STAMP_CLOSED : 0);
+		}
+		ref->flow = &s->flow;
+		ref->stamp = &b->index.stamp[i];
+		return true;
 	}
-	return NULL;
+	return false;
 }
 
 static __always_inline void flow_count(__u32 real_id, __s64 delta)
@@ -152,73 +180,92 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 		__sync_fetch_and_add(count, delta);
 }
 
-/* flow_rank's mark of a live flow the client has not closed. */
-#define LB_RANK_OPEN (1ULL << 63)
+/* Hide x's origin from the compiler, so that arithmetic meant to be
+ * branch-free is not turned back into a comparison: BPF has no conditional
+ * move, so that would be a branch, and seven slots of branches are more
+ * paths than the verifier walks. */
+#define LB_OPAQUE(x) asm volatile("" : "+r"(x))
 
-/* How willingly a placement takes slot s, lowest first: 0 free, 1 idle past
- * its timeout, then live entries the client closed (kept only for the rest of
- * the close), then open ones (LB_RANK_OPEN set), each by access time, older
- * first. CLOCK_MONOTONIC_COARSE stays below 2^63 ns. */
-static __always_inline __u64 flow_rank(const struct lb_flow_slot *s, __u64 now)
+/* flow_choice's class bits, above any age: the highest set one decides. */
+#define LB_CHOICE_CLOSED (1ULL << 32)
+#define LB_CHOICE_IDLE (1ULL << 33)
+#define LB_CHOICE_FREE (1ULL << 34)
+
+/* How willingly a placement takes a slot with this index tag and stamp,
+ * highest first: free, idle past its timeout, live and closed by its client
+ * (kept only for the rest of the close), then live and open; within a class,
+ * the longer unused first. Branch-free (LB_OPAQUE). */
+static __always_inline __u64 flow_choice(__u32 tag, __u32 stamp, __u64 now)
 {
-	__u64 atime = LB_READ_ONCE(s->flow.atime_ns);
+	__u64 udp = (tag & LB_FLOW_TAG_UDP) >> 1;
+	__u64 idle_ns, limit, free, idle;
+	/* signed: another CPU may have refreshed the stamp after we read now */
+	__s64 age = (__s32)(flow_stamp(now) - (stamp & ~(__u32)LB_FLOW_STAMP_CLOSED));
+	__s64 ahead = age >> 63;
 
-	if (LB_READ_ONCE(s->key.family) == LB_FAMILY_NONE)
-		return 0;
-	if (!flow_live(LB_READ_ONCE(s->key.proto), atime, now))
-		return 1;
-	if (LB_READ_ONCE(s->flow.flags) & LB_FLOW_CLOSED)
-		return atime;
-	return atime | LB_RANK_OPEN;
+	LB_OPAQUE(udp);
+	LB_OPAQUE(ahead);
+	idle_ns = lb_cfg.tcp_idle_ns ^ ((lb_cfg.tcp_idle_ns ^ lb_cfg.udp_idle_ns) & -udp);
+	limit = (idle_ns >> LB_STAMP_SHIFT) + 1;
+	age &= ~ahead;			/* a stamp after now: age 0 */
+	free = (__u64)tag - 1;		/* bit 63 set only for tag 0 */
+	idle = limit - (__u64)age;	/* bit 63 set once age > limit */
+	LB_OPAQUE(free);
+	LB_OPAQUE(idle);
+	return ((free >> 63) << 34) | ((idle >> 63) << 33) |
+	       ((__u64)(stamp & LB_FLOW_STAMP_CLOSED) << 32) | (__u64)age;
 }
 
 /*
- * Pin key to real_id in a slot of its bucket b: the slot that already holds
- * key, live or not, unless only_new, when such a slot leaves everything
- * unchanged; else the bucket's most willing slot (flow_rank), the first of
- * equals, so that never-written slots stay a suffix (flow_lookup). Slots
- * another writer holds are passed over. Returns LB_EV_NEW_FLOW_EVICTING if
+ * Pin key (index tag tag) to real_id in a slot of its bucket b: the slot that
+ * already holds key, live or not, unless only_new, when such a slot leaves
+ * everything unchanged; else the slot flow_choice likes best (the first of
+ * equals), chosen from the index alone. Returns LB_EV_NEW_FLOW_EVICTING if
  * the slot held another live, open flow, LB_EV_NEW_FLOW if not, and
- * LB_EV_NONE if it wrote nothing: when another writer took the slot first,
- * or holds all eight, which costs the flow its pin (its next packet is
- * placed again, by Maglev on the same backend, by rr/wrr/lc/wlc maybe not).
+ * LB_EV_NONE if it wrote nothing, when another writer held or took the slot:
+ * the flow loses its pin (its next packet is placed again, by Maglev on the
+ * same backend, by rr/wrr/lc/wlc maybe not).
  */
 static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
-				       const struct lb_flow_key *key,
-				       __u32 real_id, __u32 vip_id, __u64 now,
-				       bool only_new)
+						     const struct lb_flow_key *key,
+						     __u32 tag, __u32 real_id,
+						     __u32 vip_id, __u64 now,
+						     bool only_new)
 {
-	struct lb_flow_slot *s, *victim = NULL;
-	__u64 rank, victim_rank = ~0ULL;
-	__u32 seq, victim_seq = 1;
+	__u64 choice, better, best = LB_CHOICE_FREE;
+	struct lb_flow_slot *victim;
+	__u32 seq, next, way = 0;
 
 	if (!b)
 		return LB_EV_NONE;
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		s = &b->slot[i];
-		seq = LB_READ_ONCE(s->seq);
-		if (seq & 1)
-			continue;
-		if (flow_key_eq(s, key)) {
+		if (LB_READ_ONCE(b->index.tag[i]) == tag &&
+		    flow_key_eq(&b->slot[i], key)) {
 			if (only_new)
 				return LB_EV_NONE;
-			victim = s;
-			victim_rank = 0;
-			victim_seq = seq;
-			break;
+			way = i;
+			goto write;
 		}
-		rank = flow_rank(s, now);
-		if (rank < victim_rank) {
-			victim_rank = rank;
-			victim = s;
-			victim_seq = seq;
-		}
-		if (seq == 0)
-			break;
 	}
-	if (!victim ||
-	    __sync_val_compare_and_swap(&victim->seq, victim_seq, victim_seq + 1) != victim_seq)
+	best = 0;
+#pragma unroll
+	for (int i = 0; i < LB_FLOW_WAYS; i++) {
+		choice = flow_choice(LB_READ_ONCE(b->index.tag[i]),
+				     LB_READ_ONCE(b->index.stamp[i]), now);
+		better = best - choice;	/* bit 63 set if choice > best */
+		LB_OPAQUE(better);
+		better = -(better >> 63);
+		best ^= (best ^ choice) & better;
+		way ^= (way ^ i) & better;
+	}
+write:
+	if (way >= LB_FLOW_WAYS)
+		return LB_EV_NONE;
+	victim = &b->slot[way];
+	seq = LB_READ_ONCE(victim->seq);
+	if ((seq & 1) ||
+	    __sync_val_compare_and_swap(&victim->seq, seq, seq + 1) != seq)
 		return LB_EV_NONE;
 	victim->key = *key;
 	victim->flow.atime_ns = now;
@@ -226,39 +273,41 @@ static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 	victim->flow.vip_id = vip_id;
 	victim->flow.flags = 0;
 	victim->flow.pad = 0;
-	/* release: key and flow are written before seq says so (the JIT keeps
-	 * store order, and x86-64 does not reorder stores) */
+	b->index.tag[way] = tag;
+	b->index.stamp[way] = flow_stamp(now);
+	/* release: the entry is written before seq says so (the JIT keeps
+	 * store order, and x86-64 does not reorder stores); 0 is skipped */
+	next = seq + 2 ? seq + 2 : 2;
 	asm volatile("" ::: "memory");
-	/* 0 means never written: a wrap skips it */
-	*(volatile __u32 *)&victim->seq = victim_seq + 2 ? victim_seq + 2 : 2;
-	return victim_rank & LB_RANK_OPEN ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
+	*(volatile __u32 *)&victim->seq = next;
+	return best < LB_CHOICE_CLOSED ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
 }
 
 /* Pin the flow to real_id, replacing any older entry for the same 5-tuple
  * (for TCP, an open handshake), and count it for the backend. A failed
  * write only costs the flow its pin: the next packet is placed again (and
  * counted again, until the recount). Returns LB_EV_NEW_FLOW_EVICTING if the
- * entry displaced another live flow's, else LB_EV_NEW_FLOW. */
+ * entry displaced another live, open flow's, else LB_EV_NEW_FLOW. */
 static __always_inline enum lb_flow_event flow_insert(struct lb_flow_bucket *b,
 						      const struct lb_flow_key *key,
-						      __u32 real_id, __u32 vip_id,
-						      __u64 now)
+						      __u32 tag, __u32 real_id,
+						      __u32 vip_id, __u64 now)
 {
-	enum lb_flow_event event = flow_write(b, key, real_id, vip_id, now, false);
+	enum lb_flow_event event = flow_write(b, key, tag, real_id, vip_id, now, false);
 
 	flow_count(real_id, 1);
 	return event == LB_EV_NONE ? LB_EV_NEW_FLOW : event;
 }
 
 /* Pin the flow to real_id only if its bucket holds no entry for its 5-tuple,
- * live or not (one pass over the bucket, no lookup before), and then count
+ * live or not (one pass over the index, no lookup before), and then count
  * it. Returns what flow_write did; on LB_EV_NONE nothing changed. */
 static __always_inline enum lb_flow_event flow_insert_new(struct lb_flow_bucket *b,
 							  const struct lb_flow_key *key,
-							  __u32 real_id, __u32 vip_id,
-							  __u64 now)
+							  __u32 tag, __u32 real_id,
+							  __u32 vip_id, __u64 now)
 {
-	enum lb_flow_event event = flow_write(b, key, real_id, vip_id, now, true);
+	enum lb_flow_event event = flow_write(b, key, tag, real_id, vip_id, now, true);
 
 	if (event != LB_EV_NONE)
 		flow_count(real_id, 1);
@@ -266,13 +315,15 @@ static __always_inline enum lb_flow_event flow_insert_new(struct lb_flow_bucket 
 }
 
 /* The client's FIN or RST ends the flow's count, once; the entry stays, so
- * the rest of the close still reaches the same backend. */
-static __always_inline void flow_close(struct lb_flow *flow)
+ * the rest of the close still reaches the same backend, and its index stamp
+ * says closed, so a full bucket gives it up before open flows. */
+static __always_inline void flow_close(const struct lb_flow_ref *ref)
 {
-	if (flow->flags & LB_FLOW_CLOSED)
+	if (ref->flow->flags & LB_FLOW_CLOSED)
 		return;
-	flow->flags |= LB_FLOW_CLOSED;
-	flow_count(flow->real_id, -1);
+	ref->flow->flags |= LB_FLOW_CLOSED;
+	*ref->stamp |= LB_FLOW_STAMP_CLOSED;
+	flow_count(ref->flow->real_id, -1);
 }
 
 /*
@@ -285,9 +336,10 @@ static __always_inline void flow_close(struct lb_flow *flow)
  * or RST closes the flow (flow_close). Returns LB_EV_SYN_RETRANSMIT,
  * LB_EV_FRESH_RST or LB_EV_NONE.
  */
-static __always_inline enum lb_flow_event flow_track_tcp(struct lb_flow *flow,
+static __always_inline enum lb_flow_event flow_track_tcp(const struct lb_flow_ref *ref,
 							 __u8 tcp_flags)
 {
+	struct lb_flow *flow = ref->flow;
 	enum lb_flow_event event = LB_EV_NONE;
 
 	if (!(flow->flags & (LB_FLOW_ESTABLISHED | LB_FLOW_CLOSED))) {
@@ -299,7 +351,7 @@ static __always_inline enum lb_flow_event flow_track_tcp(struct lb_flow *flow,
 			flow->flags |= LB_FLOW_ESTABLISHED;
 	}
 	if (tcp_flags & (LB_TCP_FLAG_FIN | LB_TCP_FLAG_RST))
-		flow_close(flow);
+		flow_close(ref);
 	return event;
 }
 

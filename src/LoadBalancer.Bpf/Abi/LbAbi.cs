@@ -10,5 +10,5 @@ public enum LbAbi : uint
 
     /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (<see cref="LbFlowBucket"/>).</summary>
     [BpfName("LB_FLOW_WAYS")]
-    FlowWays = 8,
+    FlowWays = 7,
 }

@@ -6,16 +6,19 @@ namespace LoadBalancer.Bpf.Objects;
 /// <summary>Capacities of the balancer's maps, fixed at load time.</summary>
 /// <param name="MaxVips">VIP ids below this: entries of lb_rings and lb_vip_stats; lb_vips holds twice as many (VIPs and address markers).</param>
 /// <param name="MaxReals">Entries of lb_reals and lb_real_stats (backend ids below this).</param>
-/// <param name="FlowTableSize">Flows the table should hold: rounded up to <see cref="FlowSlots"/>.</param>
+/// <param name="FlowTableSize">Sizes the flow table: rounded up to a power of two P (at least 8), it gets P/8 buckets of 512 bytes, <see cref="LbAbi.FlowWays"/> slots each.</param>
 public sealed record BalancerMapSizes(uint MaxVips, uint MaxReals, uint FlowTableSize)
 {
-    /// <summary>Buckets of lb_flows: a power of two, with at least <see cref="FlowTableSize"/> slots in all.</summary>
+    private const uint BucketBytes = 512;
+    private const uint SlotBytes = 64;
+
+    /// <summary>Buckets of lb_flows: a power of two.</summary>
     public uint FlowBuckets => FlowBucketsFor(FlowTableSize);
 
-    /// <summary>Slots of lb_flows, <see cref="FlowTableSize"/> rounded up to a power of two (at least <see cref="LbAbi.FlowWays"/>).</summary>
+    /// <summary>Slots of lb_flows: flows it can hold.</summary>
     public uint FlowSlots => FlowBuckets * (uint)LbAbi.FlowWays;
 
-    /// <summary>The buckets a table of at least <paramref name="flows"/> slots has.</summary>
-    public static uint FlowBucketsFor(uint flows)
-        => BitOperations.RoundUpToPowerOf2(Math.Max(1, (flows + (uint)LbAbi.FlowWays - 1) / (uint)LbAbi.FlowWays));
+    /// <summary>The buckets for a <paramref name="flowTableSize"/>: the size rounded up to a power of two, in 64-byte units, in 512-byte buckets.</summary>
+    public static uint FlowBucketsFor(uint flowTableSize)
+        => BitOperations.RoundUpToPowerOf2(Math.Max(flowTableSize, BucketBytes / SlotBytes)) / (BucketBytes / SlotBytes);
 }

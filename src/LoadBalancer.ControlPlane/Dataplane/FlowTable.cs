@@ -2,6 +2,7 @@ using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Maps;
 using LoadBalancer.Bpf.Objects;
 using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.ControlPlane.Dataplane;
 
@@ -11,7 +12,8 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// bucket its flow hash selects. Every access follows the slots' sequence lock: a read keeps a
 /// slot only if its sequence number was even before and unchanged after the copy, and a write
 /// takes the slot with a compare-and-swap from the even value it read, so the data plane never
-/// sees half an entry and this side never acts on one.
+/// sees half an entry and this side never acts on one. A write also keeps the slot's tag and stamp
+/// in the bucket's index line, which the data plane reads before any slot.
 /// </summary>
 public sealed class FlowTable
 {
@@ -86,7 +88,7 @@ public sealed class FlowTable
             {
                 throw new InvalidOperationException($"the flow table has no slot for {flow}: its bucket holds {(int)LbAbi.FlowWays} other flows");
             }
-            if (TryReplace(ref bucket.Slot[target], targetSeq, new LbFlowSlot { Key = key, Flow = entry }))
+            if (TryReplace(ref bucket, target, targetSeq, new LbFlowSlot { Key = key, Flow = entry }, TagOf(flow, _seed)))
             {
                 return;
             }
@@ -137,14 +139,13 @@ public sealed class FlowTable
             ref var bucket = ref _buckets[b];
             for (var way = 0; way < (int)LbAbi.FlowWays; way++)
             {
-                ref var slot = ref bucket.Slot[way];
                 for (var attempt = 0; attempt < Attempts; attempt++)
                 {
-                    if (!Read(ref slot, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
+                    if (!Read(ref bucket.Slot[way], out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
                     {
                         break;
                     }
-                    if (TryReplace(ref slot, seq, default))
+                    if (TryReplace(ref bucket, way, seq, default, 0))
                     {
                         removed++;
                         break;
@@ -154,6 +155,14 @@ public sealed class FlowTable
         }
         return removed;
     }
+
+    /// <summary>The index tag the data plane gives <paramref name="flow"/> (lb_flow.h, <c>flow_tag</c>).</summary>
+    public static uint TagOf(in FlowTuple flow, uint seed)
+        => (FlowHash.Compute(flow, seed) & ~3u) | (uint)LbFlowTagBit.Taken | (flow.Protocol == L4Protocol.Udp ? (uint)LbFlowTagBit.Udp : 0);
+
+    /// <summary>The index stamp of access time <paramref name="atimeNs"/> (lb_flow.h, <c>flow_stamp</c>), with the closed bit from <paramref name="flags"/>.</summary>
+    public static uint StampOf(ulong atimeNs, LbFlowFlag flags)
+        => ((uint)(atimeNs >> 20) & ~(uint)LbFlowStampBit.Closed) | ((flags & LbFlowFlag.Closed) != 0 ? (uint)LbFlowStampBit.Closed : 0);
 
     private ref LbFlowBucket Bucket(in FlowTuple flow) => ref _buckets[FlowHash.Compute(flow, _seed) & _mask];
 
@@ -185,16 +194,23 @@ public sealed class FlowTable
         return false;
     }
 
-    /// <summary>Writes <paramref name="value"/>'s key and flow into <paramref name="slot"/> if it still has sequence number <paramref name="seq"/>; false if a writer came first.</summary>
-    private static bool TryReplace(ref LbFlowSlot slot, uint seq, LbFlowSlot value)
+    /// <summary>
+    /// Writes <paramref name="value"/>'s key and flow into slot <paramref name="way"/> of <paramref name="bucket"/>, and
+    /// <paramref name="tag"/> (0: free) and the flow's stamp into the index, if the slot still has sequence number
+    /// <paramref name="seq"/>; false if a writer came first.
+    /// </summary>
+    private static bool TryReplace(ref LbFlowBucket bucket, int way, uint seq, LbFlowSlot value, uint tag)
     {
+        ref var slot = ref bucket.Slot[way];
         if (Interlocked.CompareExchange(ref slot.Seq, seq + 1, seq) != seq)
         {
             return false;
         }
         slot.Key = value.Key;
         slot.Flow = value.Flow;
-        Interlocked.Exchange(ref slot.Seq, seq + 2 == 0 ? 2 : seq + 2); // 0 means never written: a wrap skips it
+        bucket.Index.Tag[way] = tag;
+        bucket.Index.Stamp[way] = tag == 0 ? 0 : StampOf(value.Flow.AtimeNs, value.Flow.Flags);
+        Interlocked.Exchange(ref slot.Seq, seq + 2 == 0 ? 2 : seq + 2); // 0 is skipped when it wraps
         return true;
     }
 }

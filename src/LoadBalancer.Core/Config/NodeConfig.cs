@@ -33,7 +33,7 @@ public sealed class NodeConfig
     /// <summary>Flow hash seed; must be equal on every node that shares VIPs. <remarks>Default 0.</remarks></summary>
     public long HashSeed { get; set; }
 
-    /// <summary>Flow table slots (64 bytes each), rounded up to a power of two; give it about twice the concurrent flows it must hold. <remarks>Default 1048576.</remarks></summary>
+    /// <summary>Flow table size in 64-byte units, rounded up to a power of two P: P/8 buckets of 7 slots; give it about twice the concurrent flows it must hold. <remarks>Default 1048576.</remarks></summary>
     public long FlowTableSize { get; set; } = 1 << 20;
 
     /// <summary>Idle time after which a TCP flow no longer pins its backend, e.g. <c>15m</c>. <remarks>Default 15m.</remarks></summary>
