@@ -26,20 +26,22 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * Place a SYN (ACK clear) to vip the fast way: most open a connection the
- * table does not know, so the VIP's scheduler chooses a backend and the
- * entry is inserted only if its bucket has none for the 5-tuple, one pass
- * over the bucket instead of a lookup and then an insert. Returns the
- * backend (and *real_id, *vip_id, and in *event whether the entry displaced
- * another live flow's) if that placed the flow. NULL if there was no
- * backend, or the table holds an entry for the 5-tuple (a retransmit, a
- * reused 5-tuple, an idle or closed entry): then nothing changed (no entry,
- * no count, no rr/wrr cursor moved), and the general path decides as if this
- * had not been tried. Measured with `make bench` on a 2-vCPU EPYC VM,
- * same-run A/B, on the LRU-hash table of ABI 3: the SYN miss went from 9.2x
- * to 8.7x of the XDP_TX baseline; the other paths did not move.
+ * table does not know, so the caller has had flow_pick choose the slot (one
+ * pass over the bucket's index, no lookup before), the VIP's scheduler
+ * chooses a backend and the entry goes into that slot, if the bucket has
+ * none for the 5-tuple (!slot->found). Returns the backend (and *real_id,
+ * *vip_id, and in *event whether the entry displaced another live flow's)
+ * if that placed the flow. NULL if there was no backend, or the table holds
+ * an entry for the 5-tuple (a retransmit, a reused 5-tuple, an idle or
+ * closed entry), or the slot was taken meanwhile: then nothing changed (no
+ * entry, no count, no rr/wrr cursor moved), and the general path decides as
+ * if this had not been tried. Measured with `make bench` on a 2-vCPU EPYC
+ * VM, same-run A/B, on the LRU-hash table of ABI 3: the SYN miss went from
+ * 9.2x to 8.7x of the XDP_TX baseline; the other paths did not move.
  */
 static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 						 struct lb_flow_bucket *bucket,
+						 const struct lb_flow_pick *slot,
 						 const struct lb_flow_key *key,
 						 __u32 hash, __u32 tag, __u64 now,
 						 __u32 *real_id, __u32 *vip_id,
@@ -48,11 +50,13 @@ static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 	struct lb_pick pick = {};
 	struct lb_real *real;
 
+	if (slot->found)
+		return NULL;
 	select_pick(vip, key, hash, &pick);
 	real = real_get(pick.id);
 	if (!real)
 		return NULL;
-	*event = flow_insert_new(bucket, key, tag, pick.id, vip->id, now);
+	*event = flow_insert_new(bucket, slot, key, tag, pick.id, vip->id, now);
 	if (*event == LB_EV_NONE)
 		return NULL;
 	select_commit(&pick);
@@ -72,6 +76,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	struct lb_real *real = NULL;
 	struct lb_flow_bucket *bucket;
 	struct lb_flow_ref flow = {};
+	struct lb_flow_pick slot = {};
 	struct lb_flow seen = {};
 	bool hit = false;
 	struct lb_vip *vip = NULL;
@@ -100,11 +105,13 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	tag = flow_tag(hash, pkt.flow.proto);
 	now = bpf_ktime_get_coarse_ns();
 	if (flow_is_syn(pkt.tcp_flags)) {
-		/* found once: the fallback below reuses it */
-		vip = vip_lookup(&pkt.flow);
+		/* the slot first: its cache miss overlaps the VIP lookup */
+		if (flow_pick(bucket, &pkt.flow, tag, now, &slot))
+			/* found once: the fallback below reuses it */
+			vip = vip_lookup(&pkt.flow);
 		if (vip)
-			real = place_syn(vip, bucket, &pkt.flow, hash, tag, now,
-					 &real_id, &vip_id, &event);
+			real = place_syn(vip, bucket, &slot, &pkt.flow, hash, tag,
+					 now, &real_id, &vip_id, &event);
 		if (real)
 			goto forward;
 	}

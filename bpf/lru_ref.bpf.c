@@ -2,7 +2,7 @@
 /*
  * lru_ref.bpf.c - lb_xdp_lru_ref, a reference for benchmarks, never attached:
  * one lookup and one insert of the frame's IPv4/TCP 5-tuple in the kernel's
- * LRU hash at 1M entries, the balancer's flow table until ABI 4, and nothing
+ * LRU hash at 1M entries, the balancer's flow table up to ABI 3, and nothing
  * else. It measures what that table alone costs on this machine, next to the
  * set-associative table (lb_flow.h) that replaced it.
  */

@@ -20,7 +20,7 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 4,
+	LB_ABI_VERSION = 5,
 	LB_FLOW_WAYS = 7,	/* slots per lb_flow_bucket */
 };
 

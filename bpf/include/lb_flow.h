@@ -39,9 +39,9 @@
  *
  * An entry is honoured while its backend id is still in lb_reals and it was
  * used within the idle timeout of its protocol (lb_config). The access time
- * is refreshed at most once a second, and a TCP entry's flags are written only
- * when they change, so a busy flow does not write its cache lines on every
- * packet.
+ * is refreshed at most once a second (flow_stale), and a TCP entry's flags
+ * are written only when they change, so a busy flow does not write its cache
+ * lines on every packet.
  */
 #ifndef LB_FLOW_H
 #define LB_FLOW_H
@@ -52,7 +52,8 @@
 #include "lb_maps.h"
 #include "lb_parse.h"
 
-#define LB_ATIME_REFRESH_NS 1000000000ULL
+#define LB_ATIME_REFRESH_NS 1000000000ULL /* at most; half the idle timeout
+						 * if that is shorter */
 #define LB_STAMP_SHIFT 20
 
 #define LB_READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -119,13 +120,29 @@ static __always_inline bool flow_key_eq(const struct lb_flow_slot *s,
 		(a[4] ^ b[4])) == 0;
 }
 
+/* The idle timeout of protocol proto. */
+static __always_inline __u64 flow_idle_ns(__u8 proto)
+{
+	return proto == IPPROTO_TCP ? lb_cfg.tcp_idle_ns : lb_cfg.udp_idle_ns;
+}
+
 /* Whether an entry of protocol proto last refreshed at atime is still live. */
 static __always_inline bool flow_live(__u8 proto, __u64 atime, __u64 now)
 {
-	__u64 idle = proto == IPPROTO_TCP ? lb_cfg.tcp_idle_ns : lb_cfg.udp_idle_ns;
-
 	/* signed: another CPU may have refreshed atime after we read now */
-	return (__s64)(now - atime) <= (__s64)idle;
+	return (__s64)(now - atime) <= (__s64)flow_idle_ns(proto);
+}
+
+/* Whether an entry of protocol proto last refreshed at atime is due a
+ * refresh: after a second, or half its idle timeout if that is shorter, so
+ * that a busy flow never outlives its entry. */
+static __always_inline bool flow_stale(__u8 proto, __u64 atime, __u64 now)
+{
+	__u64 refresh = flow_idle_ns(proto) / 2;
+
+	if (refresh > LB_ATIME_REFRESH_NS)
+		refresh = LB_ATIME_REFRESH_NS;
+	return (__s64)(now - atime) > (__s64)refresh;
 }
 
 /*
@@ -160,7 +177,7 @@ static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
 		if (LB_READ_ONCE(s->seq) != seq ||
 		    !flow_live(key->proto, seen->atime_ns, now))
 			return false;
-		if ((__s64)(now - seen->atime_ns) > (__s64)LB_ATIME_REFRESH_NS) {
+		if (flow_stale(key->proto, seen->atime_ns, now)) {
 			s->flow.atime_ns = now;
 			b->index.stamp[i] = flow_stamp(now) |
 				(seen->flags & LB_FLOW_CLOSED ? LB_FLOW_STAMP_CLOSED : 0);
@@ -198,57 +215,66 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 static __always_inline __u64 flow_choice(__u32 tag, __u32 stamp, __u64 now)
 {
 	__u64 udp = (tag & LB_FLOW_TAG_UDP) >> 1;
-	__u64 idle_ns, limit, free, idle;
-	/* signed: another CPU may have refreshed the stamp after we read now */
-	__s64 age = (__s32)(flow_stamp(now) - (stamp & ~(__u32)LB_FLOW_STAMP_CLOSED));
-	__s64 ahead = age >> 63;
+	__u64 idle_ns, limit, free, idle, ahead;
+	/* modulo 2^32 units (52 days): a slot unused that long looks recent
+	 * here until reused (lookups compare the full access time) */
+	__u64 age = (__u32)(flow_stamp(now) - (stamp & ~(__u32)LB_FLOW_STAMP_CLOSED));
 
+	/* another CPU may have refreshed the stamp after we read now: within
+	 * 255 units ahead counts as age 0 */
+	ahead = (age + 255) >> 32;
 	LB_OPAQUE(udp);
 	LB_OPAQUE(ahead);
 	idle_ns = lb_cfg.tcp_idle_ns ^ ((lb_cfg.tcp_idle_ns ^ lb_cfg.udp_idle_ns) & -udp);
 	limit = (idle_ns >> LB_STAMP_SHIFT) + 1;
-	age &= ~ahead;			/* a stamp after now: age 0 */
+	age &= ~(-ahead);
 	free = (__u64)tag - 1;		/* bit 63 set only for tag 0 */
 	idle = limit - (__u64)age;	/* bit 63 set once age > limit */
 	LB_OPAQUE(free);
 	LB_OPAQUE(idle);
 	return ((free >> 63) << 34) | ((idle >> 63) << 33) |
-	       ((__u64)(stamp & LB_FLOW_STAMP_CLOSED) << 32) | (__u64)age;
+	       ((__u64)(stamp & LB_FLOW_STAMP_CLOSED) << 32) | age;
 }
 
+/* The slot a placement will write (flow_pick), and what it saw there. */
+struct lb_flow_pick {
+	__u64 best;		/* flow_choice of the slot; LB_CHOICE_FREE for
+				 * the slot already holding the 5-tuple */
+	__u32 way;		/* the slot */
+	__u32 seq;		/* its seq when chosen: the claim's expected value */
+	bool found;		/* the slot already holds the 5-tuple */
+};
+
 /*
- * Pin key (index tag tag) to real_id in a slot of its bucket b: the slot that
- * already holds key, live or not, unless only_new, when such a slot leaves
- * everything unchanged; else the slot flow_choice likes best (the first of
- * equals), chosen from the index alone. Returns LB_EV_NEW_FLOW_EVICTING if
- * the slot held another live, open flow, LB_EV_NEW_FLOW if not, and
- * LB_EV_NONE if it wrote nothing, when another writer held or took the slot:
- * the flow loses its pin (its next packet is placed again, by Maglev on the
- * same backend, by rr/wrr/lc/wlc maybe not).
+ * Choose where key (index tag tag) goes in its bucket b: the slot that
+ * already holds it, live or not (pick->found), else the slot flow_choice
+ * likes best (the first of equals), from the index alone. Reading the slot's
+ * seq here starts its cache miss early: the caller has the VIP lookup and the
+ * scheduler to overlap it with. False only without a bucket.
  */
-static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
-						     const struct lb_flow_key *key,
-						     __u32 tag, __u32 real_id,
-						     __u32 vip_id, __u64 now,
-						     bool only_new)
+static __always_inline bool flow_pick(struct lb_flow_bucket *b,
+				      const struct lb_flow_key *key, __u32 tag,
+				      __u64 now, struct lb_flow_pick *pick)
 {
-	__u64 choice, better, best = LB_CHOICE_FREE;
-	struct lb_flow_slot *victim;
-	__u32 seq, next, way = 0;
+	__u64 choice, better, best = 0;
+	__u32 way = 0;
 
 	if (!b)
-		return LB_EV_NONE;
+		return false;
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		if (LB_READ_ONCE(b->index.tag[i]) == tag &&
-		    flow_key_eq(&b->slot[i], key)) {
-			if (only_new)
-				return LB_EV_NONE;
-			way = i;
-			goto write;
+		if (LB_READ_ONCE(b->index.tag[i]) != tag)
+			continue;
+		/* seq before the key: the claim then fails if the slot
+		 * changed after the compare */
+		pick->seq = LB_READ_ONCE(b->slot[i].seq);
+		if (flow_key_eq(&b->slot[i], key)) {
+			pick->way = i;
+			pick->best = LB_CHOICE_FREE;
+			pick->found = true;
+			return true;
 		}
 	}
-	best = 0;
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
 		choice = flow_choice(LB_READ_ONCE(b->index.tag[i]),
@@ -259,11 +285,34 @@ static __always_inline enum lb_flow_event flow_write(struct lb_flow_bucket *b,
 		best ^= (best ^ choice) & better;
 		way ^= (way ^ i) & better;
 	}
-write:
 	if (way >= LB_FLOW_WAYS)
+		return false;
+	pick->way = way;
+	pick->best = best;
+	pick->seq = LB_READ_ONCE(b->slot[way].seq);
+	pick->found = false;
+	return true;
+}
+
+/*
+ * Pin key to real_id in the slot flow_pick chose. Returns
+ * LB_EV_NEW_FLOW_EVICTING if the slot held another live, open flow,
+ * LB_EV_NEW_FLOW if not, and LB_EV_NONE if it wrote nothing, when another
+ * writer held or took the slot since: the flow loses its pin (its next packet
+ * is placed again, by Maglev on the same backend, by rr/wrr/lc/wlc maybe not).
+ */
+static __always_inline enum lb_flow_event flow_commit(struct lb_flow_bucket *b,
+						      const struct lb_flow_pick *pick,
+						      const struct lb_flow_key *key,
+						      __u32 tag, __u32 real_id,
+						      __u32 vip_id, __u64 now)
+{
+	struct lb_flow_slot *victim;
+	__u32 way = pick->way, seq = pick->seq, next;
+
+	if (!b || way >= LB_FLOW_WAYS)
 		return LB_EV_NONE;
 	victim = &b->slot[way];
-	seq = LB_READ_ONCE(victim->seq);
 	if ((seq & 1) ||
 	    __sync_val_compare_and_swap(&victim->seq, seq, seq + 1) != seq)
 		return LB_EV_NONE;
@@ -280,7 +329,7 @@ write:
 	next = seq + 2 ? seq + 2 : 2;
 	asm volatile("" ::: "memory");
 	*(volatile __u32 *)&victim->seq = next;
-	return best < LB_CHOICE_CLOSED ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
+	return pick->best < LB_CHOICE_CLOSED ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
 }
 
 /* Pin the flow to real_id, replacing any older entry for the same 5-tuple
@@ -293,21 +342,25 @@ static __always_inline enum lb_flow_event flow_insert(struct lb_flow_bucket *b,
 						      __u32 tag, __u32 real_id,
 						      __u32 vip_id, __u64 now)
 {
-	enum lb_flow_event event = flow_write(b, key, tag, real_id, vip_id, now, false);
+	struct lb_flow_pick pick = {};
+	enum lb_flow_event event = LB_EV_NONE;
 
+	if (flow_pick(b, key, tag, now, &pick))
+		event = flow_commit(b, &pick, key, tag, real_id, vip_id, now);
 	flow_count(real_id, 1);
 	return event == LB_EV_NONE ? LB_EV_NEW_FLOW : event;
 }
 
-/* Pin the flow to real_id only if its bucket holds no entry for its 5-tuple,
- * live or not (one pass over the index, no lookup before), and then count
- * it. Returns what flow_write did; on LB_EV_NONE nothing changed. */
+/* Pin a flow flow_pick found no entry for to real_id in the slot it chose,
+ * and count it. Returns what flow_commit did; on LB_EV_NONE nothing
+ * changed. */
 static __always_inline enum lb_flow_event flow_insert_new(struct lb_flow_bucket *b,
+							  const struct lb_flow_pick *pick,
 							  const struct lb_flow_key *key,
 							  __u32 tag, __u32 real_id,
 							  __u32 vip_id, __u64 now)
 {
-	enum lb_flow_event event = flow_write(b, key, tag, real_id, vip_id, now, true);
+	enum lb_flow_event event = flow_commit(b, pick, key, tag, real_id, vip_id, now);
 
 	if (event != LB_EV_NONE)
 		flow_count(real_id, 1);

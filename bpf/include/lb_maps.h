@@ -111,7 +111,8 @@ struct {
  * flow's first packet (and SYNs); the control plane, which maps it into its
  * memory (BPF_F_MMAPABLE), reads it and frees the slots of removed backends,
  * under the same per-slot sequence lock. Size: a power of two, set by the
- * loader; a placement evicts the least recently used slot of a full bucket. */
+ * loader; a placement in a full bucket evicts the least recently used flow,
+ * closed ones first (lb_flow.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);

@@ -112,6 +112,31 @@ public sealed class FlowBucketTests : IDisposable
     }
 
     [Fact]
+    public void BusyFlow_WithAnIdleTimeoutUnderASecond_IsRefreshedInTime_AndStaysPlacedOnce()
+    {
+        // udp_idle_timeout 1s: an entry is refreshed after half of it, not after the usual second
+        using var world = new BalancerWorld(new BalancerConfig
+        {
+            Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 64, UdpIdleTimeout = "1s", MaxVips = 16, MaxBackends = 64 },
+            Vips = [StandardConfig.Vip(s_udp, ["10.1.0.1", "10.1.0.2"])],
+        }, "udp1s");
+        var flow = new FlowTuple(s_client, 5353, s_udp.Address, s_udp.Port, s_udp.Protocol);
+        var before = world.Counters();
+
+        for (var i = 0; i < 7; i++) // 2.4 s of a datagram every 0.4 s
+        {
+            if (i > 0)
+            {
+                Thread.Sleep(400);
+            }
+            world.Forward(flow, 0);
+        }
+
+        var delta = world.Counters().VipDelta(before, s_udp);
+        Assert.Equal((7UL, 1UL), (delta.Packets, delta.NewFlows));
+    }
+
+    [Fact]
     public void SlotHeldByAWriter_IsNeitherTrustedNorOverwritten_UntilReleased()
     {
         var flow = SameBucket(1, s_tcp)[0];

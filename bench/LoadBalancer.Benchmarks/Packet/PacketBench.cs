@@ -36,7 +36,7 @@ public static class PacketBench
         synchronizer.Apply(new DataplanePlanner(spec.Node).Plan(spec, Monotonic.Now));
         // The 100k-flow hit row runs on a second data plane of the same size whose table holds only
         // those flows: in the first, the miss rows' ~1M fresh flows would displace some of them
-        // (a full bucket evicts its least recently used slot), and those calls would be misses.
+        // (a full bucket evicts its least recently used flow), and those calls would be misses.
         using var settled = LoadConfigFactory.Load(spec.Node);
         new DataplaneSynchronizer(settled).Apply(new DataplanePlanner(spec.Node).Plan(spec, Monotonic.Now));
         var vipIds = synchronizer.Applied!.Vips.ToDictionary(v => v.Key.Port, v => v.Value);
@@ -147,15 +147,15 @@ public static class PacketBench
         }
         output.WriteLine();
         output.WriteLine("Every measured call was checked: its XDP action, and per round the counters its path moves");
-        output.WriteLine("(VIP packets, new flows, pass_not_vip) against the number of calls. The miss rows' table (the");
-        output.WriteLine("default size, 64 MiB) starts full: every slot written, about half of each bucket live and the");
-        output.WriteLine("rest idle, as on a balancer that has run a while. The reference rows are the kernel's LRU hash");
-        output.WriteLine("alone (1M entries, the balancer's flow table until ABI 4): lookup + insert of a fresh 5-tuple,");
-        output.WriteLine($"and a lookup that hits among {EstablishedFlows / 1000}k established flows. The {EstablishedFlows / 1000}k-flow hit row runs on a second");
-        output.WriteLine("data plane whose table holds just those flows; its cost is mostly the memory system's (a TLB");
-        output.WriteLine("and a cache miss per packet), so it has no target of its own. The scheduler rows are the SYN");
-        output.WriteLine("miss path of a VIP with 8 equal backends under each scheduler (lc and wlc compare all 8),");
-        output.WriteLine($"1/{SchedulerDivisor} of the packets each.");
+        output.WriteLine("(VIP packets, new flows, pass_not_vip) against the number of calls. The miss rows put fresh");
+        output.WriteLine("flows into a table (64 MiB, the default) that starts with every slot written, about half of each");
+        output.WriteLine("bucket live and the rest idle, as on a balancer that has run a while; the scheduler rows too.");
+        output.WriteLine("The reference rows are the kernel's LRU hash alone (1M entries,");
+        output.WriteLine("the balancer's flow table up to ABI 3): lookup + insert of a fresh 5-tuple, and a lookup that");
+        output.WriteLine($"hits among {EstablishedFlows / 1000}k established flows. The {EstablishedFlows / 1000}k-flow hit row runs on a data plane whose table");
+        output.WriteLine("holds just those flows; its cost is mostly the memory system's (a TLB and a cache miss per");
+        output.WriteLine("packet), so it has no target of its own. The scheduler rows are the SYN miss path of a VIP with");
+        output.WriteLine($"8 equal backends under each scheduler (lc and wlc compare all 8), 1/{SchedulerDivisor} of the packets each.");
     }
 
     /// <summary>
@@ -168,7 +168,8 @@ public static class PacketBench
     private static void FillTable(BalancerObject balancer, uint vipId)
     {
         var now = KernelClock.MonotonicCoarseNs;
-        var idle = now - balancer.Config.TcpIdleNs - 1_000_000_000;
+        // idle past the TCP timeout; on a host up for less than that, as old as the host (then live)
+        var idle = now > balancer.Config.TcpIdleNs + 1_000_000_000 ? now - balancer.Config.TcpIdleNs - 1_000_000_000 : 1;
         var ways = (int)LbAbi.FlowWays;
         for (var b = 0u; b < balancer.FlowBuckets.Length; b++)
         {
