@@ -146,6 +146,27 @@ static __always_inline bool flow_stale(__u8 proto, __u64 atime, __u64 now)
 }
 
 /*
+ * The way of the slot of bucket b holding key (index tag tag), and in *seq
+ * the even sequence number it was compared under; -1 if none. A slot being
+ * written is passed over. seq is read before the key, so a later check of it
+ * (or a claim) fails if the slot changed after the compare.
+ */
+static __always_inline int flow_find(struct lb_flow_bucket *b,
+				     const struct lb_flow_key *key, __u32 tag,
+				     __u32 *seq)
+{
+#pragma unroll
+	for (int i = 0; i < LB_FLOW_WAYS; i++) {
+		if (LB_READ_ONCE(b->index.tag[i]) != tag)
+			continue;
+		*seq = LB_READ_ONCE(b->slot[i].seq);
+		if (!(*seq & 1) && flow_key_eq(&b->slot[i], key))
+			return i;
+	}
+	return -1;
+}
+
+/*
  * The live entry of key, whose index tag is tag, in its bucket b
  * (flow_bucket): fills *ref for in-place updates and copies the entry to
  * *seen as it was when the slot's sequence lock proved it whole. False when
@@ -158,35 +179,29 @@ static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
 					struct lb_flow *seen)
 {
 	struct lb_flow_slot *s;
-	__u32 seq;
+	__u32 seq = 0;
+	int way;
 
 	if (!b)
 		return false;
-#pragma unroll
-	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		if (LB_READ_ONCE(b->index.tag[i]) != tag)
-			continue;
-		s = &b->slot[i];
-		seq = LB_READ_ONCE(s->seq);
-		if ((seq & 1) || !flow_key_eq(s, key))
-			continue;
-		seen->atime_ns = LB_READ_ONCE(s->flow.atime_ns);
-		seen->real_id = LB_READ_ONCE(s->flow.real_id);
-		seen->vip_id = LB_READ_ONCE(s->flow.vip_id);
-		seen->flags = LB_READ_ONCE(s->flow.flags);
-		if (LB_READ_ONCE(s->seq) != seq ||
-		    !flow_live(key->proto, seen->atime_ns, now))
-			return false;
-		if (flow_stale(key->proto, seen->atime_ns, now)) {
-			s->flow.atime_ns = now;
-			b->index.stamp[i] = flow_stamp(now) |
-				(seen->flags & LB_FLOW_CLOSED ? LB_FLOW_STAMP_CLOSED : 0);
-		}
-		ref->flow = &s->flow;
-		ref->stamp = &b->index.stamp[i];
-		return true;
+	way = flow_find(b, key, tag, &seq);
+	if (way < 0 || way >= LB_FLOW_WAYS)
+		return false;
+	s = &b->slot[way];
+	seen->atime_ns = LB_READ_ONCE(s->flow.atime_ns);
+	seen->real_id = LB_READ_ONCE(s->flow.real_id);
+	seen->vip_id = LB_READ_ONCE(s->flow.vip_id);
+	seen->flags = LB_READ_ONCE(s->flow.flags);
+	if (LB_READ_ONCE(s->seq) != seq || !flow_live(key->proto, seen->atime_ns, now))
+		return false;
+	if (flow_stale(key->proto, seen->atime_ns, now)) {
+		s->flow.atime_ns = now;
+		b->index.stamp[way] = flow_stamp(now) |
+			(seen->flags & LB_FLOW_CLOSED ? LB_FLOW_STAMP_CLOSED : 0);
 	}
-	return false;
+	ref->flow = &s->flow;
+	ref->stamp = &b->index.stamp[way];
+	return true;
 }
 
 static __always_inline void flow_count(__u32 real_id, __s64 delta)
@@ -257,23 +272,18 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 				      __u64 now, struct lb_flow_pick *pick)
 {
 	__u64 choice, better, best = 0;
-	__u32 way = 0;
+	__u32 way = 0, seq = 0;
+	int found;
 
 	if (!b)
 		return false;
-#pragma unroll
-	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		if (LB_READ_ONCE(b->index.tag[i]) != tag)
-			continue;
-		/* seq before the key: the claim then fails if the slot
-		 * changed after the compare */
-		pick->seq = LB_READ_ONCE(b->slot[i].seq);
-		if (flow_key_eq(&b->slot[i], key)) {
-			pick->way = i;
-			pick->best = LB_CHOICE_FREE;
-			pick->found = true;
-			return true;
-		}
+	found = flow_find(b, key, tag, &seq);
+	if (found >= 0) {
+		pick->way = found;
+		pick->seq = seq;
+		pick->best = LB_CHOICE_FREE;
+		pick->found = true;
+		return true;
 	}
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
