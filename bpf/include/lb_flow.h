@@ -223,28 +223,43 @@ static __always_inline void flow_count(__u32 real_id, __s64 delta)
 #define LB_CHOICE_IDLE (1ULL << 33)
 #define LB_CHOICE_FREE (1ULL << 34)
 
+/* What flow_choice compares every slot with, computed once per placement:
+ * the stamp of now, and each protocol's idle timeout in stamp units. */
+struct lb_flow_clock {
+	__u64 tcp_limit;
+	__u64 udp_limit;
+	__u32 now;
+};
+
+static __always_inline void flow_clock(__u64 now, struct lb_flow_clock *c)
+{
+	c->tcp_limit = (lb_cfg.tcp_idle_ns >> LB_STAMP_SHIFT) + 1;
+	c->udp_limit = (lb_cfg.udp_idle_ns >> LB_STAMP_SHIFT) + 1;
+	c->now = flow_stamp(now);
+}
+
 /* How willingly a placement takes a slot with this index tag and stamp,
  * highest first: free, idle past its timeout, live and closed by its client
  * (kept only for the rest of the close), then live and open; within a class,
  * the longer unused first. Branch-free (LB_OPAQUE). */
-static __always_inline __u64 flow_choice(__u32 tag, __u32 stamp, __u64 now)
+static __always_inline __u64 flow_choice(__u32 tag, __u32 stamp,
+					 const struct lb_flow_clock *c)
 {
 	__u64 udp = (tag & LB_FLOW_TAG_UDP) >> 1;
-	__u64 idle_ns, limit, free, idle, ahead;
+	__u64 limit, free, idle, ahead;
 	/* modulo 2^32 units (52 days): a slot unused that long looks recent
 	 * here until reused (lookups compare the full access time) */
-	__u64 age = (__u32)(flow_stamp(now) - (stamp & ~(__u32)LB_FLOW_STAMP_CLOSED));
+	__u64 age = (__u32)(c->now - (stamp & ~(__u32)LB_FLOW_STAMP_CLOSED));
 
 	/* another CPU may have refreshed the stamp after we read now: within
 	 * 255 units ahead counts as age 0 */
 	ahead = (age + 255) >> 32;
 	LB_OPAQUE(udp);
 	LB_OPAQUE(ahead);
-	idle_ns = lb_cfg.tcp_idle_ns ^ ((lb_cfg.tcp_idle_ns ^ lb_cfg.udp_idle_ns) & -udp);
-	limit = (idle_ns >> LB_STAMP_SHIFT) + 1;
+	limit = c->tcp_limit ^ ((c->tcp_limit ^ c->udp_limit) & -udp);
 	age &= ~(-ahead);
 	free = (__u64)tag - 1;		/* bit 63 set only for tag 0 */
-	idle = limit - (__u64)age;	/* bit 63 set once age > limit */
+	idle = limit - age;		/* bit 63 set once age > limit */
 	LB_OPAQUE(free);
 	LB_OPAQUE(idle);
 	return ((free >> 63) << 34) | ((idle >> 63) << 33) |
@@ -272,6 +287,7 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 				      __u64 now, struct lb_flow_pick *pick)
 {
 	__u64 choice, better, best = 0;
+	struct lb_flow_clock clock;
 	__u32 way = 0, seq = 0;
 	int found;
 
@@ -285,10 +301,11 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 		pick->found = true;
 		return true;
 	}
+	flow_clock(now, &clock);
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
 		choice = flow_choice(LB_READ_ONCE(b->index.tag[i]),
-				     LB_READ_ONCE(b->index.stamp[i]), now);
+				     LB_READ_ONCE(b->index.stamp[i]), &clock);
 		better = best - choice;	/* bit 63 set if choice > best */
 		LB_OPAQUE(better);
 		better = -(better >> 63);
