@@ -105,9 +105,9 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	tag = flow_tag(hash, pkt.flow.proto);
 	now = bpf_ktime_get_coarse_ns();
 	if (flow_is_syn(pkt.tcp_flags)) {
-		/* the slot first: its cache miss overlaps the VIP lookup */
+		/* the slot first: its cache miss overlaps the VIP lookup, found
+		 * once (the fallback below reuses it) */
 		if (flow_pick(bucket, &pkt.flow, tag, now, &slot))
-			/* found once: the fallback below reuses it */
 			vip = vip_lookup(&pkt.flow);
 		if (vip)
 			real = place_syn(vip, bucket, &slot, &pkt.flow, hash, tag,

@@ -42,12 +42,10 @@ static __always_inline void stats_add(void *map, __u32 id, __u64 bytes,
 		return;
 	s->packets++;
 	s->bytes += bytes;
-	if (event == LB_EV_NEW_FLOW) {
+	if (event == LB_EV_NEW_FLOW || event == LB_EV_NEW_FLOW_EVICTING)
 		s->new_flows++;
-	} else if (event == LB_EV_NEW_FLOW_EVICTING) {
-		s->new_flows++;
+	if (event == LB_EV_NEW_FLOW_EVICTING)
 		s->evictions++;
-	}
 	else if (event == LB_EV_SYN_RETRANSMIT)
 		s->syn_retransmits++;
 	else if (event == LB_EV_FRESH_RST)

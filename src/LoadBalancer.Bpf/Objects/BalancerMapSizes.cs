@@ -9,16 +9,9 @@ namespace LoadBalancer.Bpf.Objects;
 /// <param name="FlowTableSize">Sizes the flow table: rounded up to a power of two P (at least 8), it gets P/8 buckets of 512 bytes, <see cref="LbAbi.FlowWays"/> slots each.</param>
 public sealed record BalancerMapSizes(uint MaxVips, uint MaxReals, uint FlowTableSize)
 {
-    private const uint BucketBytes = 512;
-    private const uint SlotBytes = 64;
+    /// <summary>64-byte units of <see cref="FlowTableSize"/> per 512-byte bucket.</summary>
+    public const uint FlowUnitsPerBucket = 8;
 
-    /// <summary>Buckets of lb_flows: a power of two.</summary>
-    public uint FlowBuckets => FlowBucketsFor(FlowTableSize);
-
-    /// <summary>Slots of lb_flows: flows it can hold.</summary>
-    public uint FlowSlots => FlowBuckets * (uint)LbAbi.FlowWays;
-
-    /// <summary>The buckets for a <paramref name="flowTableSize"/>: the size rounded up to a power of two, in 64-byte units, in 512-byte buckets.</summary>
-    public static uint FlowBucketsFor(uint flowTableSize)
-        => BitOperations.RoundUpToPowerOf2(Math.Max(flowTableSize, BucketBytes / SlotBytes)) / (BucketBytes / SlotBytes);
+    /// <summary>Buckets of lb_flows: <see cref="FlowTableSize"/> rounded up to a power of two, over <see cref="FlowUnitsPerBucket"/>.</summary>
+    public uint FlowBuckets => BitOperations.RoundUpToPowerOf2(Math.Max(FlowTableSize, FlowUnitsPerBucket)) / FlowUnitsPerBucket;
 }

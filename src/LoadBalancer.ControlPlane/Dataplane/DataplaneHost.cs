@@ -185,7 +185,8 @@ public sealed class DataplaneHost : IDisposable
         Check("nexthop_cache_ttl", TimeSpan.FromTicks((long)running.NexthopTtlNs / 100), node.NexthopCacheTtl);
         Check("hash_seed", running.HashSeed, wanted.HashSeed);
         Check("fallback_mtu", running.Mtu, wanted.Mtu);
-        Check("flow_table_size", new FlowTable(balancer).Capacity, sizes.FlowSlots);
+        // in the configured units, as rounded: the bucket count times the units per bucket
+        Check("flow_table_size", balancer.FlowBuckets.Length * BalancerMapSizes.FlowUnitsPerBucket, sizes.FlowBuckets * BalancerMapSizes.FlowUnitsPerBucket);
         Check("max_vips", balancer.Rings.Map.MaxEntries, sizes.MaxVips);
         Check("max_backends", balancer.Reals.Map.MaxEntries, sizes.MaxReals);
         if (!BytewiseComparer<LbConfig>.Instance.Equals(

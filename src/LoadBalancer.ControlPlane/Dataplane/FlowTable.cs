@@ -63,7 +63,8 @@ public sealed class FlowTable
     public void Write(in FlowTuple flow, in LbFlow entry)
     {
         var key = flow.ToAbi();
-        ref var bucket = ref Bucket(flow);
+        var hash = FlowHash.Compute(flow, _seed);
+        ref var bucket = ref _buckets[hash & _mask];
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var target = -1;
@@ -88,7 +89,7 @@ public sealed class FlowTable
             {
                 throw new InvalidOperationException($"the flow table has no slot for {flow}: its bucket holds {(int)LbAbi.FlowWays} other flows");
             }
-            if (TryReplace(ref bucket, target, targetSeq, new LbFlowSlot { Key = key, Flow = entry }, TagOf(flow, _seed)))
+            if (TryReplace(ref bucket, target, targetSeq, new LbFlowSlot { Key = key, Flow = entry }, TagOf(hash, flow.Protocol)))
             {
                 return;
             }
@@ -157,12 +158,14 @@ public sealed class FlowTable
     }
 
     /// <summary>The index tag the data plane gives <paramref name="flow"/> (lb_flow.h, <c>flow_tag</c>).</summary>
-    public static uint TagOf(in FlowTuple flow, uint seed)
-        => (FlowHash.Compute(flow, seed) & ~3u) | (uint)LbFlowTagBit.Taken | (flow.Protocol == L4Protocol.Udp ? (uint)LbFlowTagBit.Udp : 0);
+    public static uint TagOf(in FlowTuple flow, uint seed) => TagOf(FlowHash.Compute(flow, seed), flow.Protocol);
 
     /// <summary>The index stamp of access time <paramref name="atimeNs"/> (lb_flow.h, <c>flow_stamp</c>), with the closed bit from <paramref name="flags"/>.</summary>
     public static uint StampOf(ulong atimeNs, LbFlowFlag flags)
         => ((uint)(atimeNs >> 20) & ~(uint)LbFlowStampBit.Closed) | ((flags & LbFlowFlag.Closed) != 0 ? (uint)LbFlowStampBit.Closed : 0);
+
+    private static uint TagOf(uint hash, L4Protocol protocol)
+        => (hash & ~3u) | (uint)LbFlowTagBit.Taken | (protocol == L4Protocol.Udp ? (uint)LbFlowTagBit.Udp : 0);
 
     private ref LbFlowBucket Bucket(in FlowTuple flow) => ref _buckets[FlowHash.Compute(flow, _seed) & _mask];
 
