@@ -26,37 +26,35 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * Place a SYN (ACK clear) to vip the fast way: most open a connection the
- * table does not know, so the caller has had flow_pick choose the slot (one
- * pass over the bucket's index, no lookup before), the VIP's scheduler
- * chooses a backend and the entry goes into that slot, if the bucket has
- * none for the 5-tuple (!slot->found). Returns the backend (and *real_id,
- * *vip_id, and in *event whether the entry displaced another live flow's)
- * if that placed the flow. NULL if there was no backend, or the table holds
- * an entry for the 5-tuple (a retransmit, a reused 5-tuple, an idle or
- * closed entry), or the slot was taken meanwhile: then nothing changed (no
- * entry, no count, no rr/wrr cursor moved), and the general path decides as
- * if this had not been tried. Measured with `make bench` on a 2-vCPU EPYC
- * VM, same-run A/B, on the LRU-hash table of ABI 3: the SYN miss went from
- * 9.2x to 8.7x of the XDP_TX baseline; the other paths did not move.
+ * table does not know, so no lookup comes first. The VIP's scheduler chooses
+ * a backend while the flow's bucket (flow_bucket) is still on its way from
+ * memory, so the two cache misses (the bucket's index, the Maglev ring's
+ * slot) overlap; then flow_pick chooses the slot from the index and claims
+ * it in *slot, for the caller's flow_fill, if the bucket has no entry for the
+ * 5-tuple. Returns the backend (and *real_id, *vip_id, and in *event whether
+ * the entry displaces another live flow's) if that placed the flow. NULL if
+ * there was no backend, or the table holds an entry for the 5-tuple (a
+ * retransmit, a reused 5-tuple, an idle or closed entry), or a writer took a
+ * slot of the bucket meanwhile: then nothing changed (no claim, no count, no
+ * rr/wrr cursor moved), and the general path decides as if this had not been
+ * tried.
  */
 static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 						 struct lb_flow_bucket *bucket,
-						 const struct lb_flow_pick *slot,
 						 const struct lb_flow_key *key,
 						 __u32 hash, __u32 tag, __u64 now,
+						 struct lb_flow_pick *slot,
 						 __u32 *real_id, __u32 *vip_id,
 						 enum lb_flow_event *event)
 {
 	struct lb_pick pick = {};
 	struct lb_real *real;
 
-	if (slot->found)
-		return NULL;
 	select_pick(vip, key, hash, &pick);
 	real = real_get(pick.id);
-	if (!real)
+	if (!real || !flow_pick(bucket, key, tag, now, slot) || slot->found)
 		return NULL;
-	*event = flow_insert_new(bucket, slot, key, tag, pick.id, vip->id, now);
+	*event = flow_insert_new(bucket, slot, pick.id);
 	if (*event == LB_EV_NONE)
 		return NULL;
 	select_commit(&pick);
@@ -65,18 +63,41 @@ static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
 	return real;
 }
 
+/* Encapsulate the packet to real, resolve the next hop and count it: the
+ * XDP action that sends it on, or the exit of a packet that cannot go. */
+static __always_inline int forward(struct xdp_md *ctx, struct lb_packet *pkt,
+				   const struct lb_real *real, __u32 real_id,
+				   __u32 vip_id, __u32 hash, __u64 bytes,
+				   enum lb_flow_event event, __u64 now)
+{
+	__u32 ingress = ctx->ingress_ifindex;
+	struct lb_nexthop nh = {};
+	struct lb_outer o = {};
+	int rc;
+
+	encap_plan(pkt, real, hash, &o);
+	rc = nexthop_resolve(ctx, ingress, pkt->vlan_tpid != 0, real, real_id, &o, &nh, now);
+	if (rc != LB_CONTINUE && rc != LB_PASS_KERNEL_FWD)
+		return lb_exit(rc, bytes);
+	if (encap_ipip(ctx, pkt, real, &o, &nh, hash) != LB_CONTINUE)
+		return lb_exit(LB_DROP_ENCAP, bytes);
+	stats_forward(vip_id, real_id, bytes, event);
+	if (rc == LB_PASS_KERNEL_FWD)
+		return lb_exit(rc, bytes);
+	if (nh.ifindex == ingress)
+		return XDP_TX;
+	return bpf_redirect_map(&lb_tx_ports, nh.ifindex, 0);
+}
+
 SEC("xdp")
 int lb_xdp_ingress(struct xdp_md *ctx)
 {
-	__u32 ingress = ctx->ingress_ifindex;
 	__u64 bytes = frame_len(ctx);
 	struct lb_packet pkt = {};
-	struct lb_nexthop nh = {};
-	struct lb_outer o = {};
 	struct lb_real *real = NULL;
 	struct lb_flow_bucket *bucket;
-	struct lb_flow_ref flow = {};
 	struct lb_flow_pick slot = {};
+	struct lb_flow_ref flow = {};
 	struct lb_flow seen = {};
 	bool hit = false;
 	struct lb_vip *vip = NULL;
@@ -99,19 +120,18 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	 * would move a handshake under rr, wrr, lc and wlc. A SYN after the
 	 * client's FIN or RST starts a new connection, placed afresh. A TCP
 	 * hit also follows the handshake and the close (flow_track_tcp). A SYN
-	 * tries place_syn first, which leaves any existing entry to this path. */
+	 * tries place_syn first, which leaves any existing entry to this path.
+	 * A placement claims its slot here and writes it last (flow_fill). */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
 	bucket = flow_bucket(hash);
 	tag = flow_tag(hash, pkt.flow.proto);
 	now = bpf_ktime_get_coarse_ns();
 	if (flow_is_syn(pkt.tcp_flags)) {
-		/* the slot first: its cache miss overlaps the VIP lookup, found
-		 * once (the fallback below reuses it) */
-		if (flow_pick(bucket, &pkt.flow, tag, now, &slot))
-			vip = vip_lookup(&pkt.flow);
+		/* found once: the fallback below reuses it */
+		vip = vip_lookup(&pkt.flow);
 		if (vip)
-			real = place_syn(vip, bucket, &slot, &pkt.flow, hash, tag,
-					 now, &real_id, &vip_id, &event);
+			real = place_syn(vip, bucket, &pkt.flow, hash, tag, now,
+					 &slot, &real_id, &vip_id, &event);
 		if (real)
 			goto forward;
 	}
@@ -140,22 +160,13 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		real = real_get(real_id);
 		if (!real)
 			return lb_exit(LB_DROP_NO_REAL, bytes);
-		event = flow_insert(bucket, &pkt.flow, tag, real_id, vip_id, now);
+		event = flow_insert(bucket, &pkt.flow, tag, real_id, now, &slot);
 	} else if (pkt.flow.proto == IPPROTO_TCP) {
 		event = flow_track_tcp(&flow, pkt.tcp_flags);
 	}
 
 forward:
-	encap_plan(&pkt, real, hash, &o);
-	rc = nexthop_resolve(ctx, ingress, pkt.vlan_tpid != 0, real, real_id, &o, &nh, now);
-	if (rc != LB_CONTINUE && rc != LB_PASS_KERNEL_FWD)
-		return lb_exit(rc, bytes);
-	if (encap_ipip(ctx, &pkt, real, &o, &nh, hash) != LB_CONTINUE)
-		return lb_exit(LB_DROP_ENCAP, bytes);
-	stats_forward(vip_id, real_id, bytes, event);
-	if (rc == LB_PASS_KERNEL_FWD)
-		return lb_exit(rc, bytes);
-	if (nh.ifindex == ingress)
-		return XDP_TX;
-	return bpf_redirect_map(&lb_tx_ports, nh.ifindex, 0);
+	rc = forward(ctx, &pkt, real, real_id, vip_id, hash, bytes, event, now);
+	flow_fill(bucket, &slot, &pkt.flow, tag, real_id, vip_id, now);
+	return rc;
 }

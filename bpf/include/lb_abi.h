@@ -20,7 +20,7 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 5,
+	LB_ABI_VERSION = 6,
 	LB_FLOW_WAYS = 7,	/* slots per lb_flow_bucket */
 };
 
@@ -203,19 +203,14 @@ struct lb_flow {
 _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
 
 /*
- * One entry of the flow table (lb_flow.h), a cache line. seq is a sequence
- * lock: even while the slot is stable, odd while a writer (data or control
- * plane) owns it. A writer takes it with a compare-and-swap from the even
- * value it read, writes key and flow (and the slot's tag and stamp in the
- * bucket's index), and releases it by storing that value + 2 (never 0) after
- * its other stores; a reader trusts a key and flow only if seq was even
- * before and equal after. A slot whose key.family is LB_FAMILY_NONE is free.
+ * One entry of the flow table (lb_flow.h), a cache line, under the sequence
+ * lock its bucket's index keeps for it (lb_flow_index.seq). A slot whose
+ * key.family is LB_FAMILY_NONE is free.
  */
 struct lb_flow_slot {
 	struct lb_flow_key key;
 	struct lb_flow flow;
-	__u32 seq;		/* even: stable; odd: being written */
-	__u32 pad;		/* zero */
+	__u64 pad;		/* zero */
 };
 _Static_assert(sizeof(struct lb_flow_slot) == 64, "lb_flow_slot ABI");
 
@@ -232,9 +227,25 @@ enum lb_flow_stamp_bit {
 
 /*
  * A bucket's index line: what a lookup or a placement reads before any
- * slot, so that a miss costs one cache line, not one per slot. A hint kept
- * by the slots' writers (under the slot's lock) and by hits (the stamp);
- * the slot itself is the truth.
+ * slot, so that a miss costs one cache line, not one per slot. tag and stamp
+ * are a hint kept by the slots' writers (under the slot's lock) and by hits
+ * (the stamp); the slot itself is the truth.
+ *
+ * seq holds the slots' sequence locks, byte i (in memory order) for slot i,
+ * byte 7 zero: even while the slot is stable, odd while a writer (data or
+ * control plane) owns it. A writer reads seq, chooses, and takes its slot
+ * with one compare-and-swap of the whole word from the value it read, its
+ * byte + 1 (so it fails if any slot of the bucket changed since); it writes
+ * the slot, its tag and stamp, and releases by storing that byte + 2 (2, not
+ * 0, when it wraps: 0 means never written) after its other stores. A reader
+ * trusts a slot only if its byte was even before and equal after. The lock
+ * sits in the index line, not the slot, so that a placement, which has the
+ * index in cache, claims without waiting for the slot's line: its writes to
+ * the slot can complete while the packet goes on. The price of a byte: a
+ * reader stalled while about 128 writes (or a multiple) land in its slot
+ * would take a torn entry for whole. The data plane's readers run without
+ * preemption; lbd's could be preempted, but at 10 million new flows a second
+ * a slot of the default table takes 128 of them in about ten seconds.
  */
 struct lb_flow_index {
 	__u32 tag[LB_FLOW_WAYS];	/* per slot: 0 free, else the flow hash
@@ -243,7 +254,7 @@ struct lb_flow_index {
 	__u32 stamp[LB_FLOW_WAYS];	/* per slot: access time >> 20 (units of
 					 * about 1 ms), bit 0 replaced by enum
 					 * lb_flow_stamp_bit */
-	__u32 pad[2];			/* zero */
+	__u64 seq;			/* per slot, one byte: sequence lock */
 };
 _Static_assert(sizeof(struct lb_flow_index) == 64, "lb_flow_index ABI");
 

@@ -24,11 +24,15 @@
  * changed meanwhile: the table is the exception list over consistent
  * hashing, as in Maglev's own design.
  *
- * Concurrency: each slot carries a sequence lock (struct lb_flow_slot). A
- * lookup skips a slot being written. Two CPUs placing flows in one bucket in
- * the same instant may pick the same slot: the later write wins and the other
- * flow's next packet is placed again; two placing the same new 5-tuple may
- * each write a slot, lookups take the first, the other ages out. The
+ * Concurrency: each slot has a sequence lock, a byte of its bucket's index
+ * (struct lb_flow_index). A lookup skips a slot being written. A placement
+ * claims its slot with a compare-and-swap of all the bucket's locks from the
+ * value it read before it chose, so of two CPUs placing flows in one bucket
+ * in the same instant one fails, and that flow's next packet is placed again;
+ * two placing the same new 5-tuple may each write a slot, lookups take the
+ * first, the other ages out. A placement writes its slot as the packet's
+ * last work (flow_fill): the line is likely not in cache, and the stores
+ * wait for it in the store buffer with nothing queued behind them. The
  * in-place updates of a hit (access time, flags, stamp) take no lock: at
  * worst they land on an entry another CPU just wrote into the slot, which may
  * then carry a stray ESTABLISHED or CLOSED flag (and lb_real_flows a count
@@ -145,22 +149,40 @@ static __always_inline bool flow_stale(__u8 proto, __u64 atime, __u64 now)
 	return (__s64)(now - atime) > (__s64)refresh;
 }
 
+/* Bucket b's sequence locks (lb_flow_index.seq), read before anything they
+ * guard, so that a later check of a slot's byte (flow_seq_way), or a claim of
+ * the word (flow_claim), fails if a writer came meanwhile. */
+static __always_inline __u64 flow_seqs(const struct lb_flow_bucket *b)
+{
+	return LB_READ_ONCE(b->index.seq);
+}
+
+/* The sequence number of slot way in seqs (flow_seqs). */
+static __always_inline __u32 flow_seq_of(__u64 seqs, __u32 way)
+{
+	return (seqs >> (8 * way)) & 0xff;
+}
+
+/* Slot way's sequence number in bucket b now. */
+static __always_inline __u32 flow_seq_way(const struct lb_flow_bucket *b, __u32 way)
+{
+	return LB_READ_ONCE(((const __u8 *)&b->index.seq)[way]);
+}
+
 /*
- * The way of the slot of bucket b holding key (index tag tag), and in *seq
- * the even sequence number it was compared under; -1 if none. A slot being
- * written is passed over. seq is read before the key, so a later check of it
- * (or a claim) fails if the slot changed after the compare.
+ * The way of the slot of bucket b holding key (index tag tag), as it was
+ * under sequence locks seqs (flow_seqs); -1 if none. A slot being written
+ * is passed over.
  */
 static __always_inline int flow_find(struct lb_flow_bucket *b,
 				     const struct lb_flow_key *key, __u32 tag,
-				     __u32 *seq)
+				     __u64 seqs)
 {
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
 		if (LB_READ_ONCE(b->index.tag[i]) != tag)
 			continue;
-		*seq = LB_READ_ONCE(b->slot[i].seq);
-		if (!(*seq & 1) && flow_key_eq(&b->slot[i], key))
+		if (!(flow_seq_of(seqs, i) & 1) && flow_key_eq(&b->slot[i], key))
 			return i;
 	}
 	return -1;
@@ -179,12 +201,13 @@ static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
 					struct lb_flow *seen)
 {
 	struct lb_flow_slot *s;
-	__u32 seq = 0;
+	__u64 seqs;
 	int way;
 
 	if (!b)
 		return false;
-	way = flow_find(b, key, tag, &seq);
+	seqs = flow_seqs(b);
+	way = flow_find(b, key, tag, seqs);
 	if (way < 0 || way >= LB_FLOW_WAYS)
 		return false;
 	s = &b->slot[way];
@@ -192,7 +215,8 @@ static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
 	seen->real_id = LB_READ_ONCE(s->flow.real_id);
 	seen->vip_id = LB_READ_ONCE(s->flow.vip_id);
 	seen->flags = LB_READ_ONCE(s->flow.flags);
-	if (LB_READ_ONCE(s->seq) != seq || !flow_live(key->proto, seen->atime_ns, now))
+	if (flow_seq_way(b, way) != flow_seq_of(seqs, way) ||
+	    !flow_live(key->proto, seen->atime_ns, now))
 		return false;
 	if (flow_stale(key->proto, seen->atime_ns, now)) {
 		s->flow.atime_ns = now;
@@ -270,33 +294,35 @@ static __always_inline __u64 flow_choice(__u32 tag, __u32 stamp,
 struct lb_flow_pick {
 	__u64 best;		/* flow_choice of the slot; LB_CHOICE_FREE for
 				 * the slot already holding the 5-tuple */
+	__u64 seqs;		/* the bucket's locks it chose under: the
+				 * claim's expected value */
 	__u32 way;		/* the slot */
-	__u32 seq;		/* its seq when chosen: the claim's expected value */
 	bool found;		/* the slot already holds the 5-tuple */
+	bool claimed;		/* flow_claim took it: flow_fill must follow */
 };
 
 /*
  * Choose where key (index tag tag) goes in its bucket b: the slot that
  * already holds it, live or not (pick->found), else the slot flow_choice
- * likes best (the first of equals), from the index alone. Reading the slot's
- * seq here starts its cache miss early: the caller has the VIP lookup and the
- * scheduler to overlap it with. False only without a bucket.
+ * likes best (the first of equals), from the index alone: a slot is read
+ * only if its tag matches. False only without a bucket.
  */
 static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 				      const struct lb_flow_key *key, __u32 tag,
 				      __u64 now, struct lb_flow_pick *pick)
 {
-	__u64 choice, better, best = 0;
+	__u64 choice, better, best = 0, seqs;
 	struct lb_flow_clock clock;
-	__u32 way = 0, seq = 0;
+	__u32 way = 0;
 	int found;
 
 	if (!b)
 		return false;
-	found = flow_find(b, key, tag, &seq);
+	seqs = flow_seqs(b);
+	pick->seqs = seqs;
+	found = flow_find(b, key, tag, seqs);
 	if (found >= 0) {
 		pick->way = found;
-		pick->seq = seq;
 		pick->best = LB_CHOICE_FREE;
 		pick->found = true;
 		return true;
@@ -316,33 +342,53 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 		return false;
 	pick->way = way;
 	pick->best = best;
-	pick->seq = LB_READ_ONCE(b->slot[way].seq);
 	pick->found = false;
 	return true;
 }
 
-/*
- * Pin key to real_id in the slot flow_pick chose. Returns
- * LB_EV_NEW_FLOW_EVICTING if the slot held another live, open flow,
- * LB_EV_NEW_FLOW if not, and LB_EV_NONE if it wrote nothing, when another
- * writer held or took the slot since: the flow loses its pin (its next packet
- * is placed again, by Maglev on the same backend, by rr/wrr/lc/wlc maybe not).
- */
-static __always_inline enum lb_flow_event flow_commit(struct lb_flow_bucket *b,
-						      const struct lb_flow_pick *pick,
-						      const struct lb_flow_key *key,
-						      __u32 tag, __u32 real_id,
-						      __u32 vip_id, __u64 now)
+/* Take the slot flow_pick chose, if no writer held or took any slot of
+ * bucket b since: its lock byte goes odd, and flow_fill must follow on every
+ * path. */
+static __always_inline bool flow_claim(struct lb_flow_bucket *b,
+				       struct lb_flow_pick *pick)
 {
-	struct lb_flow_slot *victim;
-	__u32 way = pick->way, seq = pick->seq, next;
+	__u64 seqs = pick->seqs;
+	__u32 way = pick->way;
 
-	if (!b || way >= LB_FLOW_WAYS)
-		return LB_EV_NONE;
+	if (way >= LB_FLOW_WAYS || (flow_seq_of(seqs, way) & 1))
+		return false;
+	pick->claimed = __sync_val_compare_and_swap(&b->index.seq, seqs,
+						    seqs + (1ULL << (8 * way))) == seqs;
+	return pick->claimed;
+}
+
+/* What placing a flow in the slot pick chose makes of it:
+ * LB_EV_NEW_FLOW_EVICTING if the slot held another live, open flow. */
+static __always_inline enum lb_flow_event flow_placed(const struct lb_flow_pick *pick)
+{
+	return pick->best < LB_CHOICE_CLOSED ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
+}
+
+/*
+ * Pin key to real_id in the slot flow_claim took, and release it. Meant as
+ * the packet's last work: the slot's line is likely not in cache, and its
+ * stores then wait for it in the store buffer with nothing queued behind
+ * them, where anything stored after them (the packet's headers, the
+ * counters) would wait too. Atomics (flow_count) come before: a locked
+ * instruction would wait for them all.
+ */
+static __always_inline void flow_fill(struct lb_flow_bucket *b,
+				      const struct lb_flow_pick *pick,
+				      const struct lb_flow_key *key,
+				      __u32 tag, __u32 real_id,
+				      __u32 vip_id, __u64 now)
+{
+	__u32 way = pick->way, next;
+	struct lb_flow_slot *victim;
+
+	if (!b || !pick->claimed || way >= LB_FLOW_WAYS)
+		return;
 	victim = &b->slot[way];
-	if ((seq & 1) ||
-	    __sync_val_compare_and_swap(&victim->seq, seq, seq + 1) != seq)
-		return LB_EV_NONE;
 	victim->key = *key;
 	victim->flow.atime_ns = now;
 	victim->flow.real_id = real_id;
@@ -351,47 +397,42 @@ static __always_inline enum lb_flow_event flow_commit(struct lb_flow_bucket *b,
 	victim->flow.pad = 0;
 	b->index.tag[way] = tag;
 	b->index.stamp[way] = flow_stamp(now);
-	/* release: the entry is written before seq says so (the JIT keeps
-	 * store order, and x86-64 does not reorder stores); 0 is skipped */
-	next = seq + 2 ? seq + 2 : 2;
+	/* release: the entry is written before its lock byte says so (the
+	 * JIT keeps store order, and x86-64 does not reorder stores) */
+	next = (flow_seq_of(pick->seqs, way) + 2) & 0xff;
 	asm volatile("" ::: "memory");
-	*(volatile __u32 *)&victim->seq = next;
-	return pick->best < LB_CHOICE_CLOSED ? LB_EV_NEW_FLOW_EVICTING : LB_EV_NEW_FLOW;
+	*(volatile __u8 *)&((__u8 *)&b->index.seq)[way] = next ? next : 2;
 }
 
-/* Pin the flow to real_id, replacing any older entry for the same 5-tuple
- * (for TCP, an open handshake), and count it for the backend. A failed
- * write only costs the flow its pin: the next packet is placed again (and
- * counted again, until the recount). Returns LB_EV_NEW_FLOW_EVICTING if the
- * entry displaced another live, open flow's, else LB_EV_NEW_FLOW. */
+/* Claim a slot for the flow, replacing any older entry for the same
+ * 5-tuple (for TCP, an open handshake), and count it for the backend;
+ * flow_fill(pick) then writes it. A failed claim only costs the flow its pin:
+ * the next packet is placed again (and counted again, until the recount).
+ * Returns LB_EV_NEW_FLOW_EVICTING if the entry displaces another live, open
+ * flow's, else LB_EV_NEW_FLOW. */
 static __always_inline enum lb_flow_event flow_insert(struct lb_flow_bucket *b,
 						      const struct lb_flow_key *key,
 						      __u32 tag, __u32 real_id,
-						      __u32 vip_id, __u64 now)
+						      __u64 now,
+						      struct lb_flow_pick *pick)
 {
-	struct lb_flow_pick pick = {};
-	enum lb_flow_event event = LB_EV_NONE;
+	bool claimed = flow_pick(b, key, tag, now, pick) && flow_claim(b, pick);
 
-	if (flow_pick(b, key, tag, now, &pick))
-		event = flow_commit(b, &pick, key, tag, real_id, vip_id, now);
 	flow_count(real_id, 1);
-	return event == LB_EV_NONE ? LB_EV_NEW_FLOW : event;
+	return claimed ? flow_placed(pick) : LB_EV_NEW_FLOW;
 }
 
-/* Pin a flow flow_pick found no entry for to real_id in the slot it chose,
- * and count it. Returns what flow_commit did; on LB_EV_NONE nothing
- * changed. */
+/* Claim the slot flow_pick chose for a flow it found no entry for, and count
+ * the flow for real_id; flow_fill(pick) then writes it. Returns what
+ * flow_placed says, or LB_EV_NONE, changing nothing, if the claim failed. */
 static __always_inline enum lb_flow_event flow_insert_new(struct lb_flow_bucket *b,
-							  const struct lb_flow_pick *pick,
-							  const struct lb_flow_key *key,
-							  __u32 tag, __u32 real_id,
-							  __u32 vip_id, __u64 now)
+							  struct lb_flow_pick *pick,
+							  __u32 real_id)
 {
-	enum lb_flow_event event = flow_commit(b, pick, key, tag, real_id, vip_id, now);
-
-	if (event != LB_EV_NONE)
-		flow_count(real_id, 1);
-	return event;
+	if (!b || !flow_claim(b, pick))
+		return LB_EV_NONE;
+	flow_count(real_id, 1);
+	return flow_placed(pick);
 }
 
 /* The client's FIN or RST ends the flow's count, once; the entry stays, so

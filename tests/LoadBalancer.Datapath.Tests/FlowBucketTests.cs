@@ -28,7 +28,7 @@ public sealed class FlowBucketTests : IDisposable
     public FlowBucketTests() => _world = new BalancerWorld(new BalancerConfig
     {
         // 64 rounds to 8 buckets of 7 slots
-        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 64, UdpIdleTimeout = "2s", MaxVips = 16, MaxBackends = 64 },
+        Node = new NodeConfig { Interface = "lo", FallbackMac = "02:00:00:00:00:fe", FlowTableSize = 64, UdpIdleTimeout = "2s", FallbackMtu = StandardConfig.FallbackMtu, MaxVips = 16, MaxBackends = 64 },
         Vips = [StandardConfig.Vip(s_tcp, ["10.1.0.1", "10.1.0.2", "10.1.0.3"]), StandardConfig.Vip(s_udp, ["10.1.0.1", "10.1.0.2"])],
     }, "buckets");
 
@@ -143,20 +143,41 @@ public sealed class FlowBucketTests : IDisposable
         var ring = _world.RingBackend(s_tcp, flow);
         var other = IPAddress.Parse(new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.First(b => !IPAddress.Parse(b).Equals(ring)));
         _world.Flows.Write(flow, Entry(s_tcp, flow, KernelClock.MonotonicCoarseNs) with { RealId = _world.BackendId(s_tcp, other) });
-        ref var slot = ref Slot(flow);
-        var seq = slot.Seq;
+        var (b, way) = Locate(flow);
+        ref var bucket = ref _world.Balancer.FlowBuckets[b];
+        var seq = SeqOf(bucket, way);
         Assert.True(seq % 2 == 0 && seq > 0, $"seq {seq} after a write");
         Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
 
-        slot.Seq = seq + 1; // as a writer between its compare-and-swap and its release
+        bucket.Index.Seq += 1UL << (8 * way); // as a writer between its compare-and-swap and its release
         var before = _world.Counters();
         Assert.Equal(ring, _world.Forward(flow, Packet.TcpAck)); // not trusted: placed by the ring
         Assert.Equal(1UL, _world.Counters().VipDelta(before, s_tcp).NewFlows);
-        Assert.Equal(seq + 1, slot.Seq); // and not overwritten
-        Assert.Equal(_world.BackendId(s_tcp, other), slot.Flow.RealId);
+        Assert.Equal(seq + 1, SeqOf(bucket, way)); // and not overwritten
+        Assert.Equal(_world.BackendId(s_tcp, other), bucket.Slot[way].Flow.RealId);
 
-        slot.Seq = seq + 2;
+        bucket.Index.Seq += 1UL << (8 * way);
         Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
+    }
+
+    [Fact]
+    public void APlacement_WhosePacketIsThenDropped_StillWritesAndReleasesItsSlot()
+    {
+        // the slot is claimed before the packet is encapsulated and written after (flow_fill), on every exit
+        var flow = SameBucket(1, s_tcp)[0];
+        var ip = Packet.IpTcp(flow.Source, flow.Destination, flow.SourcePort, flow.DestinationPort, Packet.TcpSyn, new byte[StandardConfig.FallbackMtu]);
+        var before = _world.Counters();
+
+        var (action, _) = _world.Run(Packet.Ethernet(BalancerWorld.LbMac, BalancerWorld.ClientMac, Packet.EtherTypeOf(ip), ip));
+
+        Assert.Equal(XdpAction.Drop, action);
+        Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropFragNeeded] = 1 }, _world.Counters().ReasonDeltas(before));
+        var (bucket, way) = Locate(flow);
+        Assert.Equal(2, SeqOf(_world.Balancer.FlowBuckets[bucket], way));
+        Assert.Equal(0UL, _world.Balancer.FlowBuckets[bucket].Index.Seq & 0x0101010101010101UL); // no lock left held
+        Assert.Equal(_world.RingBackend(s_tcp, flow), _world.Forward(flow, Packet.TcpAck));
+        var delta = _world.Counters().VipDelta(before, s_tcp);
+        Assert.Equal((1UL, 0UL), (delta.Packets, delta.NewFlows)); // the ACK hit the entry
     }
 
     [Fact]
@@ -171,7 +192,7 @@ public sealed class FlowBucketTests : IDisposable
             table.Write(flows[i], Entry(s_tcp, flows[i], now) with { RealId = i == 5 ? doomedId : _world.BackendId(s_tcp, IPAddress.Parse("10.1.0.1")) });
         }
         var (bucket, way) = Locate(flows[5]);
-        var seq = _world.Balancer.FlowBuckets[bucket].Slot[way].Seq;
+        var seq = SeqOf(_world.Balancer.FlowBuckets[bucket], way);
 
         var seen = new List<LbFlowKey>();
         table.Scan((key, _) => seen.Add(key));
@@ -185,7 +206,7 @@ public sealed class FlowBucketTests : IDisposable
         Assert.False(table.TryLookup(flows[5], out _));
         Assert.Equal(s_ways - 1, table.Count());
         var freed = _world.Balancer.FlowBuckets[bucket];
-        Assert.Equal((LbFamily.None, seq + 2, 0u), (freed.Slot[way].Key.Family, freed.Slot[way].Seq, freed.Index.Tag[way]));
+        Assert.Equal((LbFamily.None, seq + 2, 0u), (freed.Slot[way].Key.Family, SeqOf(freed, way), freed.Index.Tag[way]));
         table.Write(flows[^1], Entry(s_tcp, flows[^1], now)); // the freed slot takes it
         Assert.True(table.TryLookup(flows[^1], out _));
     }
@@ -223,12 +244,8 @@ public sealed class FlowBucketTests : IDisposable
         throw new InvalidOperationException($"no slot holds {flow}");
     }
 
-    /// <summary>The slot holding <paramref name="flow"/>, in the map's memory.</summary>
-    private ref LbFlowSlot Slot(FlowTuple flow)
-    {
-        var (bucket, way) = Locate(flow);
-        return ref _world.Balancer.FlowBuckets[bucket].Slot[way];
-    }
+    /// <summary>Slot <paramref name="way"/>'s sequence number: its byte of the index's lock word.</summary>
+    private static int SeqOf(in LbFlowBucket bucket, int way) => (byte)(bucket.Index.Seq >> (8 * way));
 
     private LbFlow Entry(VipKey vip, FlowTuple flow, ulong atime) => new()
     {

@@ -179,9 +179,10 @@ public static class PacketBench
             {
                 var flow = new FlowTuple(client, (ushort)(1000 + way), s_vip, 9, L4Protocol.Tcp);
                 var entry = new LbFlow { AtimeNs = way < ways / 2 ? now : idle, RealId = 1, VipId = (ushort)vipId, Flags = LbFlowFlag.Established };
-                bucket.Slot[way] = new LbFlowSlot { Key = flow.ToAbi(), Flow = entry, Seq = 2 };
+                bucket.Slot[way] = new LbFlowSlot { Key = flow.ToAbi(), Flow = entry };
                 bucket.Index.Tag[way] = FlowTable.TagOf(flow, balancer.Config.HashSeed);
                 bucket.Index.Stamp[way] = FlowTable.StampOf(entry.AtimeNs, entry.Flags);
+                bucket.Index.Seq |= 2UL << (8 * way); // written once
             }
         }
     }

@@ -6,7 +6,7 @@ public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Version = 5,
+    Version = 6,
 
     /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (<see cref="LbFlowBucket"/>).</summary>
     [BpfName("LB_FLOW_WAYS")]

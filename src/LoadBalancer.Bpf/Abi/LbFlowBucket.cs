@@ -4,7 +4,7 @@ namespace LoadBalancer.Bpf.Abi;
 [BpfAbi("lb_flow_bucket"), StructLayout(LayoutKind.Sequential)]
 public struct LbFlowBucket
 {
-    /// <summary>Per slot a tag and a stamp, read before any slot.</summary>
+    /// <summary>Per slot a tag, a stamp and a sequence lock, read before any slot.</summary>
     public LbFlowIndex Index;
 
     /// <summary>The <see cref="LbAbi.FlowWays"/> slots.</summary>

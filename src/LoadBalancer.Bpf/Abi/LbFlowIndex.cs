@@ -1,9 +1,9 @@
 namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>
-/// Mirrors <c>struct lb_flow_index</c>: a flow-table bucket's index line, per slot a tag and a
-/// stamp, which the data plane reads before any slot. A hint kept by the slots' writers; the slot
-/// itself is the truth.
+/// Mirrors <c>struct lb_flow_index</c>: a flow-table bucket's index line, per slot a tag, a
+/// stamp and a sequence lock, which the data plane reads before any slot. Tag and stamp are a hint
+/// kept by the slots' writers; the slot itself is the truth.
 /// </summary>
 [BpfAbi("lb_flow_index"), StructLayout(LayoutKind.Sequential)]
 public struct LbFlowIndex
@@ -14,6 +14,10 @@ public struct LbFlowIndex
     /// <summary>Per slot: access time (ns) &gt;&gt; 20, bit 0 replaced by <see cref="LbFlowStampBit"/>.</summary>
     public LbFlowWayWords Stamp;
 
-    /// <summary>Zero.</summary>
-    public ulong Pad;
+    /// <summary>
+    /// The slots' sequence locks, byte <c>i</c> (little-endian) for slot <c>i</c>, byte 7 zero: even
+    /// while the slot is stable, odd while a writer owns it, 0 if never written. A writer claims a
+    /// slot with a compare-and-swap of the whole word.
+    /// </summary>
+    public ulong Seq;
 }

@@ -1,8 +1,8 @@
 namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>
-/// Mirrors <c>struct lb_flow_slot</c>: one flow-table entry, a cache line, under a sequence lock
-/// (<see cref="Seq"/> even while stable, odd while a writer owns it). A slot whose key's family is
+/// Mirrors <c>struct lb_flow_slot</c>: one flow-table entry, a cache line, under the sequence lock
+/// its bucket's index keeps for it (<see cref="LbFlowIndex.Seq"/>). A slot whose key's family is
 /// <see cref="LbFamily.None"/> is free.
 /// </summary>
 [BpfAbi("lb_flow_slot"), StructLayout(LayoutKind.Sequential)]
@@ -14,9 +14,6 @@ public struct LbFlowSlot
     /// <summary>Where that flow is pinned.</summary>
     public LbFlow Flow;
 
-    /// <summary>Sequence lock: even while stable, odd while being written.</summary>
-    public uint Seq;
-
     /// <summary>Zero.</summary>
-    public uint Pad;
+    public ulong Pad;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Maps;
 using LoadBalancer.Bpf.Objects;
@@ -9,11 +10,12 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 /// <summary>
 /// The data plane's flow table (lb_flows, bpf/include/lb_flow.h) as the control plane sees it,
 /// through the map's memory: a flow lives in one of the <see cref="LbAbi.FlowWays"/> slots of the
-/// bucket its flow hash selects. Every access follows the slots' sequence lock: a read keeps a
-/// slot only if its sequence number was even before and unchanged after the copy, and a write
-/// takes the slot with a compare-and-swap from the even value it read, so the data plane never
-/// sees half an entry and this side never acts on one. A write also keeps the slot's tag and stamp
-/// in the bucket's index line, which the data plane reads before any slot.
+/// bucket its flow hash selects. Every access follows the slots' sequence locks, one byte each in
+/// the bucket's index line (<see cref="LbFlowIndex.Seq"/>): a read keeps a slot only if its byte
+/// was even before and unchanged after the copy, and a write takes the slot with a
+/// compare-and-swap of the index's lock word, its byte from the even value it read to odd, so the
+/// data plane never sees half an entry and this side never acts on one. A write also keeps the
+/// slot's tag and stamp in the index, which the data plane reads before any slot.
 /// </summary>
 public sealed class FlowTable
 {
@@ -45,7 +47,7 @@ public sealed class FlowTable
         ref var bucket = ref Bucket(flow);
         for (var way = 0; way < (int)LbAbi.FlowWays; way++)
         {
-            if (Read(ref bucket.Slot[way], out var seen, out _) && Same(seen.Key, key))
+            if (Read(ref bucket, way, out var seen, out _) && Same(seen.Key, key))
             {
                 entry = seen.Flow;
                 return true;
@@ -68,10 +70,10 @@ public sealed class FlowTable
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var target = -1;
-            var targetSeq = 0u;
+            var targetSeq = (byte)0;
             for (var way = 0; way < (int)LbAbi.FlowWays; way++)
             {
-                if (!Read(ref bucket.Slot[way], out var seen, out var seq))
+                if (!Read(ref bucket, way, out var seen, out var seq))
                 {
                     continue;
                 }
@@ -105,7 +107,7 @@ public sealed class FlowTable
             ref var bucket = ref _buckets[b];
             for (var way = 0; way < (int)LbAbi.FlowWays; way++)
             {
-                if (Read(ref bucket.Slot[way], out var seen, out _) && seen.Key.Family != LbFamily.None)
+                if (Read(ref bucket, way, out var seen, out _) && seen.Key.Family != LbFamily.None)
                 {
                     visit(seen.Key, seen.Flow);
                 }
@@ -142,7 +144,7 @@ public sealed class FlowTable
             {
                 for (var attempt = 0; attempt < Attempts; attempt++)
                 {
-                    if (!Read(ref bucket.Slot[way], out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
+                    if (!Read(ref bucket, way, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
                     {
                         break;
                     }
@@ -171,12 +173,20 @@ public sealed class FlowTable
 
     private static bool Same(in LbFlowKey a, in LbFlowKey b) => BytewiseComparer<LbFlowKey>.Instance.Equals(a, b);
 
-    /// <summary>A consistent copy of <paramref name="slot"/> and the even sequence number it was copied under; false if a writer kept it busy.</summary>
-    private static bool Read(ref LbFlowSlot slot, out LbFlowSlot copy, out uint seq)
+    /// <summary>Slot <paramref name="way"/>'s sequence number: its byte of the index's lock word.</summary>
+    private static ref byte SeqOf(ref LbFlowBucket bucket, int way)
+        => ref Unsafe.Add(ref Unsafe.As<ulong, byte>(ref bucket.Index.Seq), way);
+
+    /// <summary>
+    /// A consistent copy of slot <paramref name="way"/> of <paramref name="bucket"/> and the even sequence number it
+    /// was copied under; false if a writer kept it busy.
+    /// </summary>
+    private static bool Read(ref LbFlowBucket bucket, int way, out LbFlowSlot copy, out byte seq)
     {
+        ref var lockByte = ref SeqOf(ref bucket, way);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            seq = Volatile.Read(ref slot.Seq);
+            seq = Volatile.Read(ref lockByte);
             if (seq == 0)
             {
                 copy = default; // never written
@@ -184,9 +194,9 @@ public sealed class FlowTable
             }
             if ((seq & 1) == 0)
             {
-                copy = slot;
+                copy = bucket.Slot[way];
                 Interlocked.MemoryBarrier(); // the copy's loads complete before seq is read again
-                if (Volatile.Read(ref slot.Seq) == seq)
+                if (Volatile.Read(ref lockByte) == seq)
                 {
                     return true;
                 }
@@ -200,20 +210,30 @@ public sealed class FlowTable
     /// <summary>
     /// Writes <paramref name="value"/>'s key and flow into slot <paramref name="way"/> of <paramref name="bucket"/>, and
     /// <paramref name="tag"/> (0: free) and the flow's stamp into the index, if the slot still has sequence number
-    /// <paramref name="seq"/>; false if a writer came first.
+    /// <paramref name="seq"/>; false if a writer came first. Other slots' writers only delay the claim.
     /// </summary>
-    private static bool TryReplace(ref LbFlowBucket bucket, int way, uint seq, LbFlowSlot value, uint tag)
+    private static bool TryReplace(ref LbFlowBucket bucket, int way, byte seq, LbFlowSlot value, uint tag)
     {
-        ref var slot = ref bucket.Slot[way];
-        if (Interlocked.CompareExchange(ref slot.Seq, seq + 1, seq) != seq)
+        var shift = 8 * way;
+        for (var attempt = 0; ; attempt++)
         {
-            return false;
+            var seqs = Volatile.Read(ref bucket.Index.Seq);
+            if ((byte)(seqs >> shift) != seq || attempt == Attempts)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref bucket.Index.Seq, seqs + (1UL << shift), seqs) == seqs)
+            {
+                break;
+            }
         }
+        ref var slot = ref bucket.Slot[way];
         slot.Key = value.Key;
         slot.Flow = value.Flow;
         bucket.Index.Tag[way] = tag;
         bucket.Index.Stamp[way] = tag == 0 ? 0 : StampOf(value.Flow.AtimeNs, value.Flow.Flags);
-        Interlocked.Exchange(ref slot.Seq, seq + 2 == 0 ? 2 : seq + 2); // 0 is skipped when it wraps
+        var next = (byte)(seq + 2);
+        Volatile.Write(ref SeqOf(ref bucket, way), next == 0 ? (byte)2 : next); // 0 (never written) is skipped when it wraps
         return true;
     }
 }
