@@ -98,8 +98,8 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
                 Assert.Equal(0, Sample(metrics, "lb_backend_up", ("vip", Vip), ("backend", be1)));
                 Assert.Equal(1, Sample(metrics, "lb_backend_up", ("vip", Vip), ("backend", Address(2))));
 
+                Servers.Start(1); // returns once the server listens: the clock starts there, not at the process start
                 clock.Restart();
-                Servers.Start(1);
                 var back = Poll.Until(clock, () => HealthOf(lbd, Vip), h => h.Backend(be1).State != "unhealthy", returnBound * 3, "be1 to come back");
                 _output.WriteLine($"be1's server restarted: back after {back.Window} (bound rise*interval+interval = {returnBound.TotalSeconds} s)\n{back.Value}");
                 Assert.True(back.NotYet <= returnBound, $"be1 still unhealthy {back.NotYet.TotalSeconds:0.0} s after its server came back (bound {returnBound.TotalSeconds} s)");
@@ -251,8 +251,8 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             _output.WriteLine($"4 of 4 failing: fail-open after {all.Window}\n{all.Value}");
             Assert.All(all.Value.Backends, b => Assert.True(b.TakesNewFlows, $"{b}"));
             Assert.Equal((0, 4, 4), (all.Value.Healthy, all.Value.Serving, all.Value.Total));
-            var metrics = lbd.Metrics();
-            Assert.Equal(1, Sample(metrics, "lb_vip_fail_open", ("vip", Vip)));
+            // the gauges follow once the health round has rewritten the data plane, just after lbctl health shows it
+            var metrics = Poll.Until(Stopwatch.StartNew(), lbd.Metrics, m => Sample(m, "lb_vip_fail_open", ("vip", Vip)) == 1, TimeSpan.FromSeconds(2), "lb_vip_fail_open to read 1").Value;
             Assert.All(Enumerable.Range(1, 4), i => Assert.Equal(1, Sample(metrics, "lb_backend_up", ("vip", Vip), ("backend", Address(i)))));
             answers = await Gets(40);
             _output.WriteLine($"40 new connections while failed open: {Summary(answers)}");
@@ -263,7 +263,7 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             var restored = Poll.Until(clock, () => HealthOf(lbd, Vip), h => !h.FailOpen && h.Backends.All(b => b is { State: "healthy", TakesNewFlows: true }), bound * 4, "every backend healthy, fail-open over");
             _output.WriteLine($"all passing again: closed after {restored.Window}\n{restored.Value}");
             Assert.Equal((4, 4, 4), (restored.Value.Healthy, restored.Value.Serving, restored.Value.Total));
-            Assert.Equal(0, Sample(lbd.Metrics(), "lb_vip_fail_open", ("vip", Vip)));
+            Poll.Until(Stopwatch.StartNew(), lbd.Metrics, m => Sample(m, "lb_vip_fail_open", ("vip", Vip)) == 0, TimeSpan.FromSeconds(2), "lb_vip_fail_open to read 0");
         });
 
     [Fact]
@@ -274,10 +274,11 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             timeout: 300ms
             rise: 2
             fall: 2
-            drain_timeout: 3s
+            drain_timeout: 6s
             """, async lbd =>
         {
-            var drainTimeout = TimeSpan.FromSeconds(3);
+            // long enough for three lbctl runs (each a process start), 30 connections and 3 requests on a loaded host
+            var drainTimeout = TimeSpan.FromSeconds(6);
             WaitAllHealthy(lbd, probed: true);
             var port = 0;
             using var held = Client.Http(p => port = p);
@@ -312,7 +313,8 @@ public sealed class HealthCheckTests : IClassFixture<HealthFixture>
             var drained = Poll.Until(clock, () => HealthOf(lbd, Vip).Backend(address), b => b.State == "drained", drainTimeout * 3, $"{name} to be drained");
             _output.WriteLine($"drained after {drained.Window} (drain_timeout {drainTimeout.TotalSeconds} s): {drained.Value}");
             Assert.True(drained.Seen >= drainTimeout - TimeSpan.FromMilliseconds(300), $"drained after {drained.Seen.TotalSeconds:0.0} s with a connection open: before the {drainTimeout.TotalSeconds} s drain timeout");
-            Assert.True(drained.NotYet <= drainTimeout + TimeSpan.FromSeconds(1.5), $"still draining {drained.NotYet.TotalSeconds:0.0} s after the drain began (drain_timeout {drainTimeout.TotalSeconds} s)");
+            // the clock started before lbctl did, and lbd's drain timer when lbd handled the command
+            Assert.True(drained.NotYet <= drainTimeout + TimeSpan.FromSeconds(2.5), $"still draining {drained.NotYet.TotalSeconds:0.0} s after the drain began (drain_timeout {drainTimeout.TotalSeconds} s)");
             Assert.False(drained.Value.TakesNewFlows);
 
             Assert.Equal(0, drained.Value.ActiveFlows);
