@@ -20,8 +20,9 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 6,
+	LB_ABI_VERSION = 7,
 	LB_FLOW_WAYS = 7,	/* slots per lb_flow_bucket */
+	LB_RING_LINE_SLOTS = 32, /* Maglev ring slots per lb_ring_line */
 };
 
 /* Address family tag in keys and values. Not AF_*: zero means "no entry". */
@@ -95,7 +96,8 @@ enum lb_decap_reason {
  */
 struct lb_config {
 	__u32 abi_version;	/* LB_ABI_VERSION of the loader that wrote it */
-	__u32 ring_size;	/* Maglev slots per VIP (prime); lb_rings inner size */
+	__u32 ring_size;	/* Maglev slots per VIP (prime); lb_rings inner
+				 * maps hold ceil(ring_size / 32) lb_ring_lines */
 	__u64 tcp_idle_ns;	/* TCP flow entry unused this long is a miss */
 	__u64 udp_idle_ns;	/* same for UDP */
 	__u64 nexthop_ttl_ns;	/* a resolved next hop is reused this long per CPU
@@ -155,6 +157,21 @@ struct lb_vip {
 	__u8 pad[3];		/* zero */
 };
 _Static_assert(sizeof(struct lb_vip) == 8, "lb_vip ABI");
+
+/*
+ * Value of a Maglev ring (an inner map of lb_rings): LB_RING_LINE_SLOTS
+ * consecutive ring slots, each the backend id it sends flows to (0: none).
+ * Slot s is id[s % LB_RING_LINE_SLOTS] of line s / LB_RING_LINE_SLOTS; lanes
+ * past the last slot are 0. Packed because an array map stores each value
+ * in 8 bytes at least: a ring of 65537 __u32 values took 512 KiB per VIP,
+ * and a flow miss read it at a random place; as 16-bit ids in one cache
+ * line per 32 slots it takes 128 KiB. Ids fit: backend ids are below
+ * node.max_backends, at most 65536.
+ */
+struct lb_ring_line {
+	__u16 id[LB_RING_LINE_SLOTS];
+};
+_Static_assert(sizeof(struct lb_ring_line) == 64, "lb_ring_line ABI");
 
 /* Value of lb_reals, indexed by backend id. Id 0 is never allocated. */
 struct lb_real {

@@ -42,14 +42,16 @@ struct {
 	__type(value, struct lb_real);
 } lb_reals SEC(".maps");
 
-/* Maglev rings: VIP id -> inner array (slot -> backend id) of ring_size
- * entries. Writer: control plane, which fills a fresh inner map and swaps it
- * in with one update, so no packet ever sees a half-written ring. */
+/* Maglev rings: VIP id -> inner array of ceil(ring_size / 32) lb_ring_line
+ * (slot s in line s / 32). Writer: control plane, which fills a fresh inner
+ * map and swaps it in with one update, so no packet ever sees a half-written
+ * ring. Key and value are given by size: clang's BTF for an inner map's
+ * value struct is only a forward declaration, which libbpf cannot size. */
 struct lb_ring {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 65537);
-	__type(key, __u32);
-	__type(value, __u32);
+	__uint(max_entries, (65537 + LB_RING_LINE_SLOTS - 1) / LB_RING_LINE_SLOTS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct lb_ring_line));
 };
 
 struct {
@@ -60,16 +62,23 @@ struct {
 } lb_rings SEC(".maps");
 
 /* Backend lists of the VIPs whose scheduler is not a maglev one: VIP id ->
- * inner array like lb_ring, entry 0 the count n (< ring_size), entries 1..n
- * backend ids: rr/wrr walk them in order, lc/wlc compare them. Writer:
+ * inner array of ring_size __u32, entry 0 the count n (< ring_size), entries
+ * 1..n backend ids: rr/wrr walk them in order, lc/wlc compare them. Writer:
  * control plane, swapping a whole list in with one update like lb_rings. A
  * VIP has a ring or a list; a scheduler change writes the new one before it
  * flips lb_vip.scheduler. */
+struct lb_list {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 65537);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, 512);
 	__type(key, __u32);
-	__array(values, struct lb_ring);
+	__array(values, struct lb_list);
 } lb_schedules SEC(".maps");
 
 /* Where each CPU is in its rr/wrr VIPs' lists: VIP id -> per-CPU position.

@@ -31,14 +31,15 @@ static __always_inline struct lb_real *real_get(__u32 id)
 static __always_inline __u32 select_ring(__u32 vip_id, __u32 hash)
 {
 	__u32 slot = hash % lb_cfg.ring_size;
-	__u32 *id;
+	__u32 line = slot / LB_RING_LINE_SLOTS;
+	struct lb_ring_line *entry;
 	void *ring;
 
 	ring = bpf_map_lookup_elem(&lb_rings, &vip_id);
 	if (!ring)
 		return 0;
-	id = bpf_map_lookup_elem(ring, &slot);
-	return id ? *id : 0;
+	entry = bpf_map_lookup_elem(ring, &line);
+	return entry ? entry->id[slot % LB_RING_LINE_SLOTS] : 0;
 }
 
 /* A scheduler's choice for one new flow, made without side effects:

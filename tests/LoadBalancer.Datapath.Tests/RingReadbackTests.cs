@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using LoadBalancer.Bpf.Abi;
 using LoadBalancer.Bpf.Maps;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.Core.Config;
@@ -50,15 +51,20 @@ public sealed class RingReadbackTests : IDisposable
         var vipId = plan.Vips[s_maglev];
         var planned = plan.Rings[vipId];
         var before = RingReader.Read(_world.Balancer, s_maglev, planned);
-        var other = plan.Backends.Keys.First(id => id != planned[7]);
+        const uint slot = 40; // lane 8 of the second line
+        var other = plan.Backends.Keys.First(id => id != planned[slot]);
 
-        using (var ring = new BpfMap<uint, uint>(_world.Balancer.Rings.OpenInner(vipId)!))
+        using (var ring = new BpfMap<uint, LbRingLine>(_world.Balancer.Rings.OpenInner(vipId)!))
         {
-            ring.Update(7u, other);
+            Assert.True(ring.TryLookup(RingLines.LineOf(slot), out var line));
+            line.Id[(int)(slot % (uint)LbAbi.RingLineSlots)] = (ushort)other;
+            ring.Update(RingLines.LineOf(slot), line);
         }
         var after = RingReader.Read(_world.Balancer, s_maglev, planned);
 
         Assert.NotEqual(before.Sha256, after.Sha256);
+        Assert.Equal(before.Backends.Single(b => b.Id == other).Slots + 1, after.Backends.Single(b => b.Id == other).Slots);
+        Assert.Equal(before.Backends.Single(b => b.Id == planned[slot]).Slots - 1, after.Backends.Single(b => b.Id == planned[slot]).Slots);
         Assert.False(after.MatchesPlan);
         Assert.False(RingReader.Read(_world.Balancer, s_maglev, planned: null).MatchesPlan);
     }

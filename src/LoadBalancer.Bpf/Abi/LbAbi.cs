@@ -6,9 +6,13 @@ public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Version = 6,
+    Version = 7,
 
     /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (<see cref="LbFlowBucket"/>).</summary>
     [BpfName("LB_FLOW_WAYS")]
     FlowWays = 7,
+
+    /// <summary>LB_RING_LINE_SLOTS: Maglev ring slots per <see cref="LbRingLine"/>.</summary>
+    [BpfName("LB_RING_LINE_SLOTS")]
+    RingLineSlots = 32,
 }

@@ -75,7 +75,7 @@ public sealed unsafe class BalancerObject : IDisposable
     /// <summary>lb_reals: backend id → address.</summary>
     public BpfMap<uint, LbReal> Reals { get; }
 
-    /// <summary>lb_rings: VIP id → Maglev ring (inner array of backend ids).</summary>
+    /// <summary>lb_rings: VIP id → Maglev ring (inner array of <see cref="LbRingLine"/>, see <see cref="RingLines"/>).</summary>
     public MapOfMaps Rings { get; }
 
     /// <summary>lb_schedules: VIP id → rr/wrr/lc/wlc list (inner array: count, then backend ids).</summary>
@@ -109,13 +109,14 @@ public sealed unsafe class BalancerObject : IDisposable
         }
         using var obj = BpfObject.Open(EmbeddedObject.Read(EmbeddedObject.Balancer), EmbeddedObject.Balancer);
         using var ringTemplate = CreateRing(config.RingSize);
+        using var listTemplate = CreateList(config.RingSize);
         config.FlowBucketMask = sizes.FlowBuckets - 1;
         obj.SetSectionData(ConfigSection, config);
         obj.SetMaxEntries("lb_vips", 2 * sizes.MaxVips); // each VIP, plus one address marker per VIP address
         obj.SetMaxEntries("lb_rings", sizes.MaxVips);
         obj.SetInnerMapTemplate("lb_rings", ringTemplate.Map);
         obj.SetMaxEntries("lb_schedules", sizes.MaxVips);
-        obj.SetInnerMapTemplate("lb_schedules", ringTemplate.Map);
+        obj.SetInnerMapTemplate("lb_schedules", listTemplate.Map);
         obj.SetMaxEntries("lb_rr_cursors", sizes.MaxVips);
         obj.SetMaxEntries("lb_real_flows", sizes.MaxReals);
         obj.SetMaxEntries("lb_vip_stats", sizes.MaxVips);
@@ -177,11 +178,17 @@ public sealed unsafe class BalancerObject : IDisposable
         }
     }
 
-    /// <summary>A new, empty ring map of the size this program expects, for <see cref="Rings"/> and <see cref="Schedules"/>.</summary>
-    public BpfMap<uint, uint> CreateRing() => CreateRing(Config.RingSize);
+    /// <summary>A new, empty Maglev ring of the size this program expects, for <see cref="Rings"/> (laid out as <see cref="RingLines"/> says).</summary>
+    public BpfMap<uint, LbRingLine> CreateRing() => CreateRing(Config.RingSize);
 
-    private static BpfMap<uint, uint> CreateRing(uint ringSize)
-        => new(BpfMap.CreateArray("lb_ring", sizeof(uint), ringSize));
+    /// <summary>A new, empty backend list of the size this program expects, for <see cref="Schedules"/>.</summary>
+    public BpfMap<uint, uint> CreateList() => CreateList(Config.RingSize);
+
+    private static BpfMap<uint, LbRingLine> CreateRing(uint ringSize)
+        => new(BpfMap.CreateArray("lb_ring", sizeof(LbRingLine), RingLines.Count(ringSize)));
+
+    private static BpfMap<uint, uint> CreateList(uint ringSize)
+        => new(BpfMap.CreateArray("lb_list", sizeof(uint), ringSize));
 
     /// <inheritdoc/>
     public void Dispose()

@@ -21,7 +21,7 @@ namespace LoadBalancer.ControlPlane.Dataplane;
 public sealed class DataplaneSynchronizer(BalancerObject dataplane)
 {
     private MapState? _state = MapState.Empty;
-    private uint[] _slotIndexes = [];
+    private uint[] _indexes = [];
 
     /// <summary>The plan last applied in full, or null after a failed or not-yet-made apply.</summary>
     public DataplanePlan? Applied { get; private set; }
@@ -74,8 +74,8 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
             dataplane.Reals.Update(id, real);
             result.BackendsWritten++;
         }
-        result.RingsSwapped += SwapChanged(dataplane.Rings, old.Rings, next.Rings);
-        result.RingsSwapped += SwapChanged(dataplane.Schedules, old.Lists, next.Lists);
+        result.RingsSwapped += SwapChanged(dataplane.Rings, old.Rings, next.Rings, NewRing);
+        result.RingsSwapped += SwapChanged(dataplane.Schedules, old.Lists, next.Lists, NewList);
         WriteFilter(old.Filter, [.. next.Filter.Zip(old.Filter, (a, b) => a | b)]);
         foreach (var (key, vip) in next.Vips)
         {
@@ -140,35 +140,59 @@ public sealed class DataplaneSynchronizer(BalancerObject dataplane)
         }
     }
 
-    /// <summary>Swaps in every entry of <paramref name="next"/> whose content differs from (or is unknown in) <paramref name="old"/>.</summary>
-    private int SwapChanged(MapOfMaps outer, Dictionary<uint, uint[]?> old, Dictionary<uint, uint[]?> next)
+    /// <summary>
+    /// Swaps in every entry of <paramref name="next"/> whose content differs from (or is unknown in) <paramref name="old"/>:
+    /// <paramref name="fill"/> writes the content into a fresh inner map, which then takes the VIP's slot in one update.
+    /// </summary>
+    private static int SwapChanged(MapOfMaps outer, Dictionary<uint, uint[]?> old, Dictionary<uint, uint[]?> next, Func<uint[], BpfMap> fill)
     {
         var swapped = 0;
         foreach (var (vipId, content) in next)
         {
             if (!old.TryGetValue(vipId, out var before) || before is null || !before.AsSpan().SequenceEqual(content!))
             {
-                Swap(outer, vipId, content!);
+                using var inner = fill(content!);
+                outer.Set(vipId, inner);
                 swapped++;
             }
         }
         return swapped;
     }
 
-    /// <summary>Fills a fresh inner array with <paramref name="content"/> from index 0 and puts it at <paramref name="vipId"/> in one update.</summary>
-    private void Swap(MapOfMaps outer, uint vipId, uint[] content)
+    /// <summary>A fresh lb_rings inner map holding <paramref name="ring"/> (slot → backend id), packed in lines.</summary>
+    private BpfMap NewRing(uint[] ring) => Filled(dataplane.CreateRing(), RingLines.Pack(ring));
+
+    /// <summary>A fresh lb_schedules inner map holding <paramref name="list"/> (count, then backend ids).</summary>
+    private BpfMap NewList(uint[] list) => Filled(dataplane.CreateList(), list);
+
+    /// <summary><paramref name="inner"/> with <paramref name="content"/> written from index 0, in one syscall.</summary>
+    private BpfMap Filled<T>(BpfMap<uint, T> inner, T[] content)
+        where T : unmanaged
     {
-        if (_slotIndexes.Length < content.Length)
+        try
         {
-            _slotIndexes = new uint[content.Length];
-            for (var i = 0u; i < _slotIndexes.Length; i++)
+            inner.UpdateBatch(Indexes(content.Length), content);
+            return inner.Map;
+        }
+        catch
+        {
+            inner.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The keys 0 .. <paramref name="count"/> - 1 of an array map, for a batched update.</summary>
+    private ReadOnlySpan<uint> Indexes(int count)
+    {
+        if (_indexes.Length < count)
+        {
+            _indexes = new uint[count];
+            for (var i = 0u; i < _indexes.Length; i++)
             {
-                _slotIndexes[i] = i;
+                _indexes[i] = i;
             }
         }
-        using var inner = dataplane.CreateRing();
-        inner.UpdateBatch(_slotIndexes.AsSpan(0, content.Length), content);
-        outer.Set(vipId, inner.Map);
+        return _indexes.AsSpan(0, count);
     }
 
     private static bool SameReal(LbReal a, LbReal b) => BytewiseComparer<LbReal>.Instance.Equals(a, b);

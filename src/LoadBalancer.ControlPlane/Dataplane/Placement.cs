@@ -41,7 +41,7 @@ public sealed record Placement(Scheduler Scheduler, IPAddress? Backend, uint? Ri
 
     private static Placement Ring(BalancerObject balancer, uint vipId, Scheduler scheduler, uint slot, string how)
     {
-        var id = ReadList(balancer.Rings, vipId, slot, 1) is [var found] ? found : 0;
+        var id = RingEntry(balancer, vipId, slot);
         var backend = BackendAddress(balancer, id);
         return new(scheduler, backend, slot, $"{how} -> {backend?.ToString() ?? "no backend"}");
     }
@@ -91,13 +91,25 @@ public sealed record Placement(Scheduler Scheduler, IPAddress? Backend, uint? Ri
             : $"{name}: {what} {string.Join(", ", compared)} -> fewest: {backend}");
     }
 
+    /// <summary>The backend id in <paramref name="slot"/> of a VIP's lb_rings ring; 0 if none.</summary>
+    private static uint RingEntry(BalancerObject balancer, uint vipId, uint slot)
+    {
+        var inner = balancer.Rings.OpenInner(vipId);
+        if (inner is null)
+        {
+            return 0;
+        }
+        using var ring = new BpfMap<uint, LbRingLine>(inner);
+        return ring.TryLookup(RingLines.LineOf(slot), out var line) ? RingLines.IdOf(line, slot) : 0;
+    }
+
     /// <summary>The backend ids of a VIP's lb_schedules list (without its count).</summary>
     private static uint[] List(BalancerObject balancer, uint vipId)
-        => ReadList(balancer.Schedules, vipId, 0, 1) is [var n] ? ReadList(balancer.Schedules, vipId, 1, n) : [];
+        => ReadList(balancer, vipId, 0, 1) is [var n] ? ReadList(balancer, vipId, 1, n) : [];
 
-    private static uint[] ReadList(MapOfMaps outer, uint vipId, uint from, uint count)
+    private static uint[] ReadList(BalancerObject balancer, uint vipId, uint from, uint count)
     {
-        var inner = outer.OpenInner(vipId);
+        var inner = balancer.Schedules.OpenInner(vipId);
         if (inner is null)
         {
             return [];

@@ -41,7 +41,7 @@ public static class RingReader
         return new RingResponse(vip.ToString(), Schedulers.Name(scheduler), entry.Id, (uint)ring.Length, digest, matches, backends);
     }
 
-    // Every slot of the VIP's inner ring map, or null if lb_rings has none for it.
+    // Every slot of the VIP's inner ring map (ring_size of them, unpacked from its lines), or null if lb_rings has none for it.
     private static uint[]? Slots(BalancerObject balancer, uint vipId)
     {
         var inner = balancer.Rings.OpenInner(vipId);
@@ -49,10 +49,10 @@ public static class RingReader
         {
             return null;
         }
-        using var map = new BpfMap<uint, uint>(inner);
-        var ring = new uint[inner.MaxEntries];
-        map.Scan((slot, id) => ring[slot] = id);
-        return ring;
+        using var map = new BpfMap<uint, LbRingLine>(inner);
+        var lines = new LbRingLine[inner.MaxEntries];
+        map.Scan((line, value) => lines[line] = value);
+        return RingLines.Unpack(lines, balancer.Config.RingSize);
     }
 
     private static string? Address(BalancerObject balancer, uint id)
