@@ -40,7 +40,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * tried.
  */
 static __always_inline struct lb_real *place_syn(const struct lb_vip *vip,
-						 struct lb_flow_bucket *bucket,
+						 const struct lb_flow_bucket *bucket,
 						 const struct lb_flow_key *key,
 						 __u32 hash, __u32 tag, __u64 now,
 						 struct lb_flow_pick *slot,
@@ -95,7 +95,7 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	__u64 bytes = frame_len(ctx);
 	struct lb_packet pkt = {};
 	struct lb_real *real = NULL;
-	struct lb_flow_bucket *bucket;
+	struct lb_flow_bucket bucket;
 	struct lb_flow_pick slot = {};
 	struct lb_flow_ref flow = {};
 	struct lb_flow seen = {};
@@ -123,19 +123,19 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 	 * tries place_syn first, which leaves any existing entry to this path.
 	 * A placement claims its slot here and writes it last (flow_fill). */
 	hash = hash_flow(&pkt.flow, lb_cfg.hash_seed);
-	bucket = flow_bucket(hash);
+	flow_bucket(hash, &bucket);
 	tag = flow_tag(hash, pkt.flow.proto);
 	now = bpf_ktime_get_coarse_ns();
 	if (flow_is_syn(pkt.tcp_flags)) {
 		/* found once: the fallback below reuses it */
 		vip = vip_lookup(&pkt.flow);
 		if (vip)
-			real = place_syn(vip, bucket, &pkt.flow, hash, tag, now,
+			real = place_syn(vip, &bucket, &pkt.flow, hash, tag, now,
 					 &slot, &real_id, &vip_id, &event);
 		if (real)
 			goto forward;
 	}
-	hit = flow_lookup(bucket, &pkt.flow, tag, now, &flow, &seen);
+	hit = flow_lookup(&bucket, &pkt.flow, tag, now, &flow, &seen);
 	if (hit && !(flow_is_syn(pkt.tcp_flags) && (seen.flags & LB_FLOW_CLOSED))) {
 		real_id = seen.real_id;
 		vip_id = seen.vip_id;
@@ -160,13 +160,13 @@ int lb_xdp_ingress(struct xdp_md *ctx)
 		real = real_get(real_id);
 		if (!real)
 			return lb_exit(LB_DROP_NO_REAL, bytes);
-		event = flow_insert(bucket, &pkt.flow, tag, real_id, now, &slot);
+		event = flow_insert(&bucket, &pkt.flow, tag, real_id, now, &slot);
 	} else if (pkt.flow.proto == IPPROTO_TCP) {
 		event = flow_track_tcp(&flow, pkt.tcp_flags);
 	}
 
 forward:
 	rc = forward(ctx, &pkt, real, real_id, vip_id, hash, bytes, event, now);
-	flow_fill(bucket, &slot, &pkt.flow, tag, real_id, vip_id, now);
+	flow_fill(&bucket, &slot, &pkt.flow, tag, real_id, vip_id, now);
 	return rc;
 }

@@ -20,8 +20,8 @@
 
 /* Bumped on any change below; pinned state from another version is refused. */
 enum lb_abi {
-	LB_ABI_VERSION = 7,
-	LB_FLOW_WAYS = 7,	/* slots per lb_flow_bucket */
+	LB_ABI_VERSION = 8,
+	LB_FLOW_WAYS = 7,	/* slots per flow-table bucket */
 	LB_RING_LINE_SLOTS = 32, /* Maglev ring slots per lb_ring_line */
 };
 
@@ -110,8 +110,9 @@ struct lb_config {
 	__u16 mtu;		/* max outer L3 length via the fallback MAC; 0 = any */
 	__u8 fallback_mac[6];	/* next hop when bpf_fib_lookup has no answer;
 				 * all zero = none */
-	__u32 flow_bucket_mask;	/* lb_flows buckets - 1 (a power of two):
-				 * a flow's bucket is its hash & this */
+	__u32 flow_bucket_mask;	/* lb_flow_index entries (buckets) - 1, a
+				 * power of two: a flow's bucket is its
+				 * hash & this */
 	__u32 pad;		/* zero */
 };
 _Static_assert(sizeof(struct lb_config) == 80, "lb_config ABI");
@@ -220,9 +221,10 @@ struct lb_flow {
 _Static_assert(sizeof(struct lb_flow) == 16, "lb_flow ABI");
 
 /*
- * One entry of the flow table (lb_flow.h), a cache line, under the sequence
- * lock its bucket's index keeps for it (lb_flow_index.seq). A slot whose
- * key.family is LB_FAMILY_NONE is free.
+ * Value of lb_flows: one entry of the flow table (lb_flow.h), a cache line.
+ * Bucket b's slots are entries b * LB_FLOW_WAYS .. b * LB_FLOW_WAYS + 6,
+ * each under the sequence lock its bucket's index keeps for it
+ * (lb_flow_index.seq). A slot whose key.family is LB_FAMILY_NONE is free.
  */
 struct lb_flow_slot {
 	struct lb_flow_key key;
@@ -243,8 +245,12 @@ enum lb_flow_stamp_bit {
 };
 
 /*
- * A bucket's index line: what a lookup or a placement reads before any
- * slot, so that a miss costs one cache line, not one per slot. tag and stamp
+ * Value of lb_flow_index: a bucket's index line, what a lookup or a
+ * placement reads before any slot, so that a miss costs one cache line, not
+ * one per slot. The index lines live in a map of their own, an eighth of the
+ * table's memory, so that the line a miss waits for comes from a region the
+ * caches and the TLB can hold (8 MiB, 2048 pages, for the default table)
+ * rather than from anywhere in it. tag and stamp
  * are a hint kept by the slots' writers (under the slot's lock) and by hits
  * (the stamp); the slot itself is the truth.
  *
@@ -274,14 +280,6 @@ struct lb_flow_index {
 	__u64 seq;			/* per slot, one byte: sequence lock */
 };
 _Static_assert(sizeof(struct lb_flow_index) == 64, "lb_flow_index ABI");
-
-/* Value of lb_flows: the index and the LB_FLOW_WAYS slots a flow hash
- * selects, 512 bytes. */
-struct lb_flow_bucket {
-	struct lb_flow_index index;
-	struct lb_flow_slot slot[LB_FLOW_WAYS];
-};
-_Static_assert(sizeof(struct lb_flow_bucket) == 512, "lb_flow_bucket ABI");
 
 /*
  * Where packets for a backend leave, and the per-CPU value of lb_nexthops (indexed by backend

@@ -3,10 +3,12 @@
  * lb_flow.h - the connection table: which backend a 5-tuple is pinned to,
  * and how many unclosed flows each backend holds (lb_real_flows).
  *
- * lb_flows is set-associative: the flow hash (lb_hash.h, computed anyway for
- * Maglev) picks a 512-byte bucket, within one page: an index line and
- * LB_FLOW_WAYS (7) cache-line slots, and a flow lives in one of them or
- * nowhere. The index holds each slot's tag (the flow hash, the protocol) and
+ * The table is set-associative: the flow hash (lb_hash.h, computed anyway
+ * for Maglev) picks a bucket, an index line (lb_flow_index) and LB_FLOW_WAYS
+ * (7) cache-line slots (lb_flows), and a flow lives in one of them or
+ * nowhere. The index lines are a map of their own, an eighth of the table,
+ * so that the line every miss waits for is more often in the caches and its
+ * page in the TLB. The index holds each slot's tag (the flow hash, the protocol) and
  * stamp (access time, whether the client closed): a lookup compares the
  * tags and reads only the slot whose tag matches, and a placement chooses its
  * slot from the index alone, so a miss reads one line however full the
@@ -86,18 +88,35 @@ static __always_inline bool flow_is_syn(__u8 tcp_flags)
 	return (tcp_flags & (LB_TCP_FLAG_SYN | LB_TCP_FLAG_ACK)) == LB_TCP_FLAG_SYN;
 }
 
-/* The bucket of a flow with this hash, its index line already requested
- * from memory: the caller has other work (the VIP lookup) to overlap with
- * the cache and TLB miss a random bucket of a large table costs. NULL only
- * if the mask and the map disagree, which the loader rules out. */
-static __always_inline struct lb_flow_bucket *flow_bucket(__u32 hash)
+/* A flow's bucket: its index line, and where its slots start in lb_flows. */
+struct lb_flow_bucket {
+	struct lb_flow_index *index;	/* NULL only if the mask and the map
+					 * disagree, which the loader rules out */
+	__u32 first;			/* lb_flows entry of slot 0 */
+};
+
+/* The bucket of a flow with this hash in *b, its index line already
+ * requested from memory: the caller has other work (the VIP lookup) to
+ * overlap with the cache and TLB miss a random bucket of a large table
+ * costs. */
+static __always_inline void flow_bucket(__u32 hash, struct lb_flow_bucket *b)
 {
 	__u32 index = hash & lb_cfg.flow_bucket_mask;
-	struct lb_flow_bucket *b = bpf_map_lookup_elem(&lb_flows, &index);
 
-	if (b)
-		(void)LB_READ_ONCE(b->index.tag[0]);
-	return b;
+	b->index = bpf_map_lookup_elem(&lb_flow_index, &index);
+	b->first = index * LB_FLOW_WAYS;
+	if (b->index)
+		(void)LB_READ_ONCE(b->index->tag[0]);
+}
+
+/* Slot way of bucket b (an address; nothing is read); NULL only if the
+ * maps disagree, which the loader rules out. */
+static __always_inline struct lb_flow_slot *flow_slot(const struct lb_flow_bucket *b,
+						      __u32 way)
+{
+	__u32 index = b->first + way;
+
+	return bpf_map_lookup_elem(&lb_flows, &index);
 }
 
 /* The index tag of a flow of protocol proto with this hash. */
@@ -154,7 +173,7 @@ static __always_inline bool flow_stale(__u8 proto, __u64 atime, __u64 now)
  * the word (flow_claim), fails if a writer came meanwhile. */
 static __always_inline __u64 flow_seqs(const struct lb_flow_bucket *b)
 {
-	return LB_READ_ONCE(b->index.seq);
+	return LB_READ_ONCE(b->index->seq);
 }
 
 /* The sequence number of slot way in seqs (flow_seqs). */
@@ -166,24 +185,30 @@ static __always_inline __u32 flow_seq_of(__u64 seqs, __u32 way)
 /* Slot way's sequence number in bucket b now. */
 static __always_inline __u32 flow_seq_way(const struct lb_flow_bucket *b, __u32 way)
 {
-	return LB_READ_ONCE(((const __u8 *)&b->index.seq)[way]);
+	return LB_READ_ONCE(((const __u8 *)&b->index->seq)[way]);
 }
 
 /*
  * The way of the slot of bucket b holding key (index tag tag), as it was
- * under sequence locks seqs (flow_seqs); -1 if none. A slot being written
- * is passed over.
+ * under sequence locks seqs (flow_seqs), and the slot in *slot; -1 if none.
+ * A slot being written is passed over.
  */
-static __always_inline int flow_find(struct lb_flow_bucket *b,
+static __always_inline int flow_find(const struct lb_flow_bucket *b,
 				     const struct lb_flow_key *key, __u32 tag,
-				     __u64 seqs)
+				     __u64 seqs, struct lb_flow_slot **slot)
 {
+	struct lb_flow_slot *s;
+
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		if (LB_READ_ONCE(b->index.tag[i]) != tag)
+		if (LB_READ_ONCE(b->index->tag[i]) != tag ||
+		    (flow_seq_of(seqs, i) & 1))
 			continue;
-		if (!(flow_seq_of(seqs, i) & 1) && flow_key_eq(&b->slot[i], key))
+		s = flow_slot(b, i);
+		if (s && flow_key_eq(s, key)) {
+			*slot = s;
 			return i;
+		}
 	}
 	return -1;
 }
@@ -195,22 +220,21 @@ static __always_inline int flow_find(struct lb_flow_bucket *b,
  * the bucket has no entry for key, it sat idle past its protocol's timeout,
  * or a writer holds its slot.
  */
-static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
+static __always_inline bool flow_lookup(const struct lb_flow_bucket *b,
 					const struct lb_flow_key *key, __u32 tag,
 					__u64 now, struct lb_flow_ref *ref,
 					struct lb_flow *seen)
 {
-	struct lb_flow_slot *s;
+	struct lb_flow_slot *s = NULL;
 	__u64 seqs;
 	int way;
 
-	if (!b)
+	if (!b->index)
 		return false;
 	seqs = flow_seqs(b);
-	way = flow_find(b, key, tag, seqs);
-	if (way < 0 || way >= LB_FLOW_WAYS)
+	way = flow_find(b, key, tag, seqs, &s);
+	if (way < 0 || way >= LB_FLOW_WAYS || !s)
 		return false;
-	s = &b->slot[way];
 	seen->atime_ns = LB_READ_ONCE(s->flow.atime_ns);
 	seen->real_id = LB_READ_ONCE(s->flow.real_id);
 	seen->vip_id = LB_READ_ONCE(s->flow.vip_id);
@@ -220,11 +244,11 @@ static __always_inline bool flow_lookup(struct lb_flow_bucket *b,
 		return false;
 	if (flow_stale(key->proto, seen->atime_ns, now)) {
 		s->flow.atime_ns = now;
-		b->index.stamp[way] = flow_stamp(now) |
+		b->index->stamp[way] = flow_stamp(now) |
 			(seen->flags & LB_FLOW_CLOSED ? LB_FLOW_STAMP_CLOSED : 0);
 	}
 	ref->flow = &s->flow;
-	ref->stamp = &b->index.stamp[way];
+	ref->stamp = &b->index->stamp[way];
 	return true;
 }
 
@@ -296,6 +320,7 @@ struct lb_flow_pick {
 				 * the slot already holding the 5-tuple */
 	__u64 seqs;		/* the bucket's locks it chose under: the
 				 * claim's expected value */
+	struct lb_flow_slot *slot; /* its address in lb_flows */
 	__u32 way;		/* the slot */
 	bool found;		/* the slot already holds the 5-tuple */
 	bool claimed;		/* flow_claim took it: flow_fill must follow */
@@ -307,7 +332,7 @@ struct lb_flow_pick {
  * likes best (the first of equals), from the index alone: a slot is read
  * only if its tag matches. False only without a bucket.
  */
-static __always_inline bool flow_pick(struct lb_flow_bucket *b,
+static __always_inline bool flow_pick(const struct lb_flow_bucket *b,
 				      const struct lb_flow_key *key, __u32 tag,
 				      __u64 now, struct lb_flow_pick *pick)
 {
@@ -316,11 +341,11 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 	__u32 way = 0;
 	int found;
 
-	if (!b)
+	if (!b->index)
 		return false;
 	seqs = flow_seqs(b);
 	pick->seqs = seqs;
-	found = flow_find(b, key, tag, seqs);
+	found = flow_find(b, key, tag, seqs, &pick->slot);
 	if (found >= 0) {
 		pick->way = found;
 		pick->best = LB_CHOICE_FREE;
@@ -330,8 +355,8 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 	flow_clock(now, &clock);
 #pragma unroll
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
-		choice = flow_choice(LB_READ_ONCE(b->index.tag[i]),
-				     LB_READ_ONCE(b->index.stamp[i]), &clock);
+		choice = flow_choice(LB_READ_ONCE(b->index->tag[i]),
+				     LB_READ_ONCE(b->index->stamp[i]), &clock);
 		better = best - choice;	/* bit 63 set if choice > best */
 		LB_OPAQUE(better);
 		better = -(better >> 63);
@@ -340,6 +365,7 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 	}
 	if (way >= LB_FLOW_WAYS)
 		return false;
+	pick->slot = flow_slot(b, way);
 	pick->way = way;
 	pick->best = best;
 	pick->found = false;
@@ -349,15 +375,15 @@ static __always_inline bool flow_pick(struct lb_flow_bucket *b,
 /* Take the slot flow_pick chose, if no writer held or took any slot of
  * bucket b since: its lock byte goes odd, and flow_fill must follow on every
  * path. */
-static __always_inline bool flow_claim(struct lb_flow_bucket *b,
+static __always_inline bool flow_claim(const struct lb_flow_bucket *b,
 				       struct lb_flow_pick *pick)
 {
 	__u64 seqs = pick->seqs;
 	__u32 way = pick->way;
 
-	if (way >= LB_FLOW_WAYS || (flow_seq_of(seqs, way) & 1))
+	if (!pick->slot || way >= LB_FLOW_WAYS || (flow_seq_of(seqs, way) & 1))
 		return false;
-	pick->claimed = __sync_val_compare_and_swap(&b->index.seq, seqs,
+	pick->claimed = __sync_val_compare_and_swap(&b->index->seq, seqs,
 						    seqs + (1ULL << (8 * way))) == seqs;
 	return pick->claimed;
 }
@@ -377,31 +403,30 @@ static __always_inline enum lb_flow_event flow_placed(const struct lb_flow_pick 
  * counters) would wait too. Atomics (flow_count) come before: a locked
  * instruction would wait for them all.
  */
-static __always_inline void flow_fill(struct lb_flow_bucket *b,
+static __always_inline void flow_fill(const struct lb_flow_bucket *b,
 				      const struct lb_flow_pick *pick,
 				      const struct lb_flow_key *key,
 				      __u32 tag, __u32 real_id,
 				      __u32 vip_id, __u64 now)
 {
 	__u32 way = pick->way, next;
-	struct lb_flow_slot *victim;
+	struct lb_flow_slot *victim = pick->slot;
 
-	if (!b || !pick->claimed || way >= LB_FLOW_WAYS)
+	if (!b->index || !pick->claimed || !victim || way >= LB_FLOW_WAYS)
 		return;
-	victim = &b->slot[way];
 	victim->key = *key;
 	victim->flow.atime_ns = now;
 	victim->flow.real_id = real_id;
 	victim->flow.vip_id = vip_id;
 	victim->flow.flags = 0;
 	victim->flow.pad = 0;
-	b->index.tag[way] = tag;
-	b->index.stamp[way] = flow_stamp(now);
+	b->index->tag[way] = tag;
+	b->index->stamp[way] = flow_stamp(now);
 	/* release: the entry is written before its lock byte says so (the
 	 * JIT keeps store order, and x86-64 does not reorder stores) */
 	next = (flow_seq_of(pick->seqs, way) + 2) & 0xff;
 	asm volatile("" ::: "memory");
-	*(volatile __u8 *)&((__u8 *)&b->index.seq)[way] = next ? next : 2;
+	*(volatile __u8 *)&((__u8 *)&b->index->seq)[way] = next ? next : 2;
 }
 
 /* Claim a slot for the flow, replacing any older entry for the same
@@ -410,7 +435,7 @@ static __always_inline void flow_fill(struct lb_flow_bucket *b,
  * the next packet is placed again (and counted again, until the recount).
  * Returns LB_EV_NEW_FLOW_EVICTING if the entry displaces another live, open
  * flow's, else LB_EV_NEW_FLOW. */
-static __always_inline enum lb_flow_event flow_insert(struct lb_flow_bucket *b,
+static __always_inline enum lb_flow_event flow_insert(const struct lb_flow_bucket *b,
 						      const struct lb_flow_key *key,
 						      __u32 tag, __u32 real_id,
 						      __u64 now,
@@ -425,11 +450,11 @@ static __always_inline enum lb_flow_event flow_insert(struct lb_flow_bucket *b,
 /* Claim the slot flow_pick chose for a flow it found no entry for, and count
  * the flow for real_id; flow_fill(pick) then writes it. Returns what
  * flow_placed says, or LB_EV_NONE, changing nothing, if the claim failed. */
-static __always_inline enum lb_flow_event flow_insert_new(struct lb_flow_bucket *b,
+static __always_inline enum lb_flow_event flow_insert_new(const struct lb_flow_bucket *b,
 							  struct lb_flow_pick *pick,
 							  __u32 real_id)
 {
-	if (!b || !flow_claim(b, pick))
+	if (!b->index || !flow_claim(b, pick))
 		return LB_EV_NONE;
 	flow_count(real_id, 1);
 	return flow_placed(pick);

@@ -115,19 +115,29 @@ struct {
 	__type(value, __u32);
 } lb_tx_ports SEC(".maps");
 
-/* Flow table, set-associative: flow hash & lb_config.flow_bucket_mask ->
- * lb_flow_bucket, LB_FLOW_WAYS slots (lb_flow.h). Writer: data plane on a
- * flow's first packet (and SYNs); the control plane, which maps it into its
- * memory (BPF_F_MMAPABLE), reads it and frees the slots of removed backends,
- * under the same per-slot sequence lock. Size: a power of two, set by the
- * loader; a placement in a full bucket evicts the least recently used flow,
- * closed ones first (lb_flow.h). */
+/* Flow table, set-associative: flow hash & lb_config.flow_bucket_mask is a
+ * bucket, whose index line is that entry of lb_flow_index and whose
+ * LB_FLOW_WAYS slots are entries bucket * LB_FLOW_WAYS onwards of lb_flows
+ * (lb_flow.h). Writer: data plane on a flow's first packet (and SYNs); the
+ * control plane, which maps both into its memory (BPF_F_MMAPABLE), reads
+ * them and frees the slots of removed backends, under the same per-slot
+ * sequence lock. Size: a power of two of buckets, set by the loader; a
+ * placement in a full bucket evicts the least recently used flow, closed
+ * ones first (lb_flow.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, struct lb_flow_bucket);
+	__type(value, struct lb_flow_index);
+} lb_flow_index SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384 * LB_FLOW_WAYS);
+	__type(key, __u32);
+	__type(value, struct lb_flow_slot);
 } lb_flows SEC(".maps");
 
 /* Next-hop cache: backend id -> per-CPU lb_nexthop. Writer: data plane, once

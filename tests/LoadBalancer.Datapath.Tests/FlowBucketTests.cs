@@ -39,7 +39,8 @@ public sealed class FlowBucketTests : IDisposable
     {
         Assert.Equal(56u, new FlowTable(_world.Balancer).Capacity);
         Assert.Equal(7u, _world.Balancer.Config.FlowBucketMask);
-        Assert.Equal(8u, _world.Balancer.FlowBuckets.Length);
+        Assert.Equal(8u, _world.Balancer.FlowIndex.Length);
+        Assert.Equal(56u, _world.Balancer.FlowSlots.Length);
     }
 
     [Fact]
@@ -147,19 +148,19 @@ public sealed class FlowBucketTests : IDisposable
         var other = IPAddress.Parse(new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" }.First(b => !IPAddress.Parse(b).Equals(ring)));
         _world.Flows.Write(flow, Entry(s_tcp, flow, KernelClock.MonotonicCoarseNs) with { RealId = _world.BackendId(s_tcp, other) });
         var (b, way) = Locate(flow);
-        ref var bucket = ref _world.Balancer.FlowBuckets[b];
-        var seq = SeqOf(bucket, way);
+        ref var index = ref _world.Balancer.FlowIndex[b];
+        var seq = SeqOf(index, way);
         Assert.True(seq % 2 == 0 && seq > 0, $"seq {seq} after a write");
         Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
 
-        bucket.Index.Seq += 1UL << (8 * way); // as a writer between its compare-and-swap and its release
+        index.Seq += 1UL << (8 * way); // as a writer between its compare-and-swap and its release
         var before = _world.Counters();
         Assert.Equal(ring, _world.Forward(flow, Packet.TcpAck)); // not trusted: placed by the ring
         Assert.Equal(1UL, _world.Counters().VipDelta(before, s_tcp).NewFlows);
-        Assert.Equal(seq + 1, SeqOf(bucket, way)); // and not overwritten
-        Assert.Equal(_world.BackendId(s_tcp, other), bucket.Slot[way].Flow.RealId);
+        Assert.Equal(seq + 1, SeqOf(index, way)); // and not overwritten
+        Assert.Equal(_world.BackendId(s_tcp, other), Slot(b, way).Flow.RealId);
 
-        bucket.Index.Seq += 1UL << (8 * way);
+        index.Seq += 1UL << (8 * way);
         Assert.Equal(other, _world.Forward(flow, Packet.TcpAck));
     }
 
@@ -176,8 +177,8 @@ public sealed class FlowBucketTests : IDisposable
         Assert.Equal(XdpAction.Drop, action);
         Assert.Equal(new Dictionary<LbReason, ulong> { [LbReason.DropFragNeeded] = 1 }, _world.Counters().ReasonDeltas(before));
         var (bucket, way) = Locate(flow);
-        Assert.Equal(2, SeqOf(_world.Balancer.FlowBuckets[bucket], way));
-        Assert.Equal(0UL, _world.Balancer.FlowBuckets[bucket].Index.Seq & 0x0101010101010101UL); // no lock left held
+        Assert.Equal(2, SeqOf(_world.Balancer.FlowIndex[bucket], way));
+        Assert.Equal(0UL, _world.Balancer.FlowIndex[bucket].Seq & 0x0101010101010101UL); // no lock left held
         Assert.Equal(_world.RingBackend(s_tcp, flow), _world.Forward(flow, Packet.TcpAck));
         var delta = _world.Counters().VipDelta(before, s_tcp);
         Assert.Equal((1UL, 0UL), (delta.Packets, delta.NewFlows)); // the ACK hit the entry
@@ -195,7 +196,7 @@ public sealed class FlowBucketTests : IDisposable
             table.Write(flows[i], Entry(s_tcp, flows[i], now) with { RealId = i == 5 ? doomedId : _world.BackendId(s_tcp, IPAddress.Parse("10.1.0.1")) });
         }
         var (bucket, way) = Locate(flows[5]);
-        var seq = SeqOf(_world.Balancer.FlowBuckets[bucket], way);
+        var seq = SeqOf(_world.Balancer.FlowIndex[bucket], way);
 
         var seen = new List<LbFlowKey>();
         table.Scan((key, _) => seen.Add(key));
@@ -208,8 +209,8 @@ public sealed class FlowBucketTests : IDisposable
 
         Assert.False(table.TryLookup(flows[5], out _));
         Assert.Equal(s_ways - 1, table.Count());
-        var freed = _world.Balancer.FlowBuckets[bucket];
-        Assert.Equal((LbFamily.None, seq + 2, 0u), (freed.Slot[way].Key.Family, SeqOf(freed, way), freed.Index.Tag[way]));
+        var freed = _world.Balancer.FlowIndex[bucket];
+        Assert.Equal((LbFamily.None, seq + 2, 0u), (Slot(bucket, way).Key.Family, SeqOf(freed, way), freed.Tag[way]));
         table.Write(flows[^1], Entry(s_tcp, flows[^1], now)); // the freed slot takes it
         Assert.True(table.TryLookup(flows[^1], out _));
     }
@@ -239,7 +240,7 @@ public sealed class FlowBucketTests : IDisposable
         var key = flow.ToAbi();
         for (var way = 0; way < s_ways; way++)
         {
-            if (Bpf.Maps.BytewiseComparer<LbFlowKey>.Instance.Equals(_world.Balancer.FlowBuckets[bucket].Slot[way].Key, key))
+            if (Bpf.Maps.BytewiseComparer<LbFlowKey>.Instance.Equals(Slot(bucket, way).Key, key))
             {
                 return (bucket, way);
             }
@@ -247,8 +248,11 @@ public sealed class FlowBucketTests : IDisposable
         throw new InvalidOperationException($"no slot holds {flow}");
     }
 
+    /// <summary>Slot <paramref name="way"/> of <paramref name="bucket"/>, in lb_flows.</summary>
+    private ref LbFlowSlot Slot(uint bucket, int way) => ref _world.Balancer.FlowSlots[(bucket * (uint)s_ways) + (uint)way];
+
     /// <summary>Slot <paramref name="way"/>'s sequence number: its byte of the index's lock word.</summary>
-    private static int SeqOf(in LbFlowBucket bucket, int way) => (byte)(bucket.Index.Seq >> (8 * way));
+    private static int SeqOf(in LbFlowIndex index, int way) => (byte)(index.Seq >> (8 * way));
 
     private LbFlow Entry(VipKey vip, FlowTuple flow, ulong atime) => new()
     {

@@ -57,7 +57,7 @@ public sealed class PinningTests : IDisposable
         _world.Balancer.Pin(_pins);
 
         Assert.Equal(
-            ["config", "lb_flows", "lb_nexthops", "lb_real_flows", "lb_real_stats", "lb_reals", "lb_reason_stats", "lb_rings", "lb_rr_cursors", "lb_schedules", "lb_tx_ports", "lb_vip_filter", "lb_vip_stats", "lb_vips", "lb_xdp_ingress"],
+            ["config", "lb_flow_index", "lb_flows", "lb_nexthops", "lb_real_flows", "lb_real_stats", "lb_reals", "lb_reason_stats", "lb_rings", "lb_rr_cursors", "lb_schedules", "lb_tx_ports", "lb_vip_filter", "lb_vip_stats", "lb_vips", "lb_xdp_ingress"],
             Directory.GetFileSystemEntries(_pins).Select(Path.GetFileName).Order());
         using var vips = new BpfMap<LbVipKey, LbVip>(BpfMap.OpenPinned(Path.Combine(_pins, "lb_vips")));
         Assert.Equal(_world.Balancer.Vips.Map.Id, vips.Map.Id);
@@ -75,7 +75,8 @@ public sealed class PinningTests : IDisposable
         using var reopened = BalancerObject.OpenPinned(_pins);
 
         Assert.Equal(_world.Balancer.Program.Id, reopened.Program.Id);
-        Assert.Equal(_world.Balancer.FlowBuckets.Map.Id, reopened.FlowBuckets.Map.Id);
+        Assert.Equal(_world.Balancer.FlowIndex.Map.Id, reopened.FlowIndex.Map.Id);
+        Assert.Equal(_world.Balancer.FlowSlots.Map.Id, reopened.FlowSlots.Map.Id);
         Assert.Equal(_world.Balancer.Config.RingSize, reopened.Config.RingSize);
         Assert.Equal(_world.Balancer.Config.TcpIdleNs, reopened.Config.TcpIdleNs);
         Assert.Equal(_world.Synchronizer.Applied!.Vips.Count, reopened.Rings.Map.MaxEntries > 0 ? Enumerable.Range(0, (int)reopened.Rings.Map.MaxEntries).Count(i => reopened.Rings.InnerId((uint)i) is not null) : 0);

@@ -171,18 +171,18 @@ public static class PacketBench
         // idle past the TCP timeout; on a host up for less than that, as old as the host (then live)
         var idle = now > balancer.Config.TcpIdleNs + 1_000_000_000 ? now - balancer.Config.TcpIdleNs - 1_000_000_000 : 1;
         var ways = (int)LbAbi.FlowWays;
-        for (var b = 0u; b < balancer.FlowBuckets.Length; b++)
+        for (var b = 0u; b < balancer.FlowIndex.Length; b++)
         {
-            ref var bucket = ref balancer.FlowBuckets[b];
+            ref var index = ref balancer.FlowIndex[b];
             var client = new IPAddress([198, (byte)(18 + (b >> 16)), (byte)(b >> 8), (byte)b]);
             for (var way = 0; way < ways; way++)
             {
                 var flow = new FlowTuple(client, (ushort)(1000 + way), s_vip, 9, L4Protocol.Tcp);
                 var entry = new LbFlow { AtimeNs = way < ways / 2 ? now : idle, RealId = 1, VipId = (ushort)vipId, Flags = LbFlowFlag.Established };
-                bucket.Slot[way] = new LbFlowSlot { Key = flow.ToAbi(), Flow = entry };
-                bucket.Index.Tag[way] = FlowTable.TagOf(flow, balancer.Config.HashSeed);
-                bucket.Index.Stamp[way] = FlowTable.StampOf(entry.AtimeNs, entry.Flags);
-                bucket.Index.Seq |= 2UL << (8 * way); // written once
+                balancer.FlowSlots[(b * (uint)ways) + (uint)way] = new LbFlowSlot { Key = flow.ToAbi(), Flow = entry };
+                index.Tag[way] = FlowTable.TagOf(flow, balancer.Config.HashSeed);
+                index.Stamp[way] = FlowTable.StampOf(entry.AtimeNs, entry.Flags);
+                index.Seq |= 2UL << (8 * way); // written once
             }
         }
     }

@@ -6,9 +6,9 @@ public enum LbAbi : uint
 {
     /// <summary>LB_ABI_VERSION: what this build writes and accepts.</summary>
     [BpfName("LB_ABI_VERSION")]
-    Version = 7,
+    Version = 8,
 
-    /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (<see cref="LbFlowBucket"/>).</summary>
+    /// <summary>LB_FLOW_WAYS: slots per flow-table bucket (one <see cref="LbFlowIndex"/>, this many <see cref="LbFlowSlot"/>).</summary>
     [BpfName("LB_FLOW_WAYS")]
     FlowWays = 7,
 

@@ -40,7 +40,7 @@ public struct LbConfig
     /// <summary>Next hop when bpf_fib_lookup has no answer; all zero = none.</summary>
     public MacBytes FallbackMac;
 
-    /// <summary>Buckets of lb_flows minus one (a power of two): a flow's bucket is its hash AND this.</summary>
+    /// <summary>Flow-table buckets (entries of lb_flow_index) minus one, a power of two: a flow's bucket is its hash AND this.</summary>
     public uint FlowBucketMask;
 
     /// <summary>Zero.</summary>

@@ -1,6 +1,6 @@
 namespace LoadBalancer.Bpf.Abi;
 
-/// <summary>Mirrors <c>struct lb_flow</c>: the value of lb_flows.</summary>
+/// <summary>Mirrors <c>struct lb_flow</c>: where a flow is pinned, in its slot of lb_flows.</summary>
 [BpfAbi("lb_flow"), StructLayout(LayoutKind.Sequential)]
 public struct LbFlow
 {

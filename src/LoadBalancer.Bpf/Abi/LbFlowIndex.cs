@@ -1,7 +1,7 @@
 namespace LoadBalancer.Bpf.Abi;
 
 /// <summary>
-/// Mirrors <c>struct lb_flow_index</c>: a flow-table bucket's index line, per slot a tag, a
+/// Mirrors <c>struct lb_flow_index</c>: the value of lb_flow_index, a flow-table bucket's index line, per slot a tag, a
 /// stamp and a sequence lock, which the data plane reads before any slot. Tag and stamp are a hint
 /// kept by the slots' writers; the slot itself is the truth.
 /// </summary>

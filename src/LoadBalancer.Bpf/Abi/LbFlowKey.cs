@@ -1,6 +1,6 @@
 namespace LoadBalancer.Bpf.Abi;
 
-/// <summary>Mirrors <c>struct lb_flow_key</c>: the 5-tuple as the client sent it, key of lb_flows.</summary>
+/// <summary>Mirrors <c>struct lb_flow_key</c>: the 5-tuple as the client sent it, in its slot of lb_flows.</summary>
 [BpfAbi("lb_flow_key"), StructLayout(LayoutKind.Sequential)]
 public struct LbFlowKey
 {

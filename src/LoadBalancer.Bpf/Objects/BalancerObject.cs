@@ -39,7 +39,8 @@ public sealed unsafe class BalancerObject : IDisposable
             Schedules = Take(new MapOfMaps(Take(map("lb_schedules"))));
             RrCursors = Take(new PerCpuMap<uint, uint>(Take(map("lb_rr_cursors"))));
             RealFlows = Take(new BpfMap<uint, long>(Take(map("lb_real_flows"))));
-            FlowBuckets = Take(new MappedArray<LbFlowBucket>(Take(map("lb_flows"))));
+            FlowIndex = Take(new MappedArray<LbFlowIndex>(Take(map("lb_flow_index"))));
+            FlowSlots = Take(new MappedArray<LbFlowSlot>(Take(map("lb_flows"))));
             VipStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_vip_stats"))));
             RealStats = Take(new PerCpuMap<uint, LbStats>(Take(map("lb_real_stats"))));
             ReasonStats = Take(new PerCpuMap<uint, LbCounter>(Take(map("lb_reason_stats"))));
@@ -87,8 +88,11 @@ public sealed unsafe class BalancerObject : IDisposable
     /// <summary>lb_real_flows: backend id → active (placed, unclosed) flows.</summary>
     public BpfMap<uint, long> RealFlows { get; }
 
-    /// <summary>lb_flows, mapped into this process: flow hash bucket → slots of 5-tuple and pinned backend (see LoadBalancer.ControlPlane's FlowTable).</summary>
-    public MappedArray<LbFlowBucket> FlowBuckets { get; }
+    /// <summary>lb_flow_index, mapped into this process: flow hash bucket → the index line of its slots (see LoadBalancer.ControlPlane's FlowTable).</summary>
+    public MappedArray<LbFlowIndex> FlowIndex { get; }
+
+    /// <summary>lb_flows, mapped into this process: the slots, <see cref="LbAbi.FlowWays"/> per bucket, of 5-tuple and pinned backend.</summary>
+    public MappedArray<LbFlowSlot> FlowSlots { get; }
 
     /// <summary>lb_vip_stats: VIP id → per-CPU traffic.</summary>
     public PerCpuMap<uint, LbStats> VipStats { get; }
@@ -123,7 +127,8 @@ public sealed unsafe class BalancerObject : IDisposable
         obj.SetMaxEntries("lb_reals", sizes.MaxReals);
         obj.SetMaxEntries("lb_real_stats", sizes.MaxReals);
         obj.SetMaxEntries("lb_nexthops", sizes.MaxReals);
-        obj.SetMaxEntries("lb_flows", sizes.FlowBuckets);
+        obj.SetMaxEntries("lb_flow_index", sizes.FlowBuckets);
+        obj.SetMaxEntries("lb_flows", sizes.FlowBuckets * (uint)LbAbi.FlowWays);
         obj.Load();
         return new BalancerObject(config, () => obj.Map(ConfigSection), () => obj.Program(ProgramName), obj.Map);
     }
@@ -172,7 +177,7 @@ public sealed unsafe class BalancerObject : IDisposable
         Directory.CreateDirectory(directory);
         Program.Pin(Path.Combine(directory, ProgramName));
         ConfigMap.Pin(Path.Combine(directory, ConfigFile));
-        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Schedules.Map, RrCursors.Map, RealFlows.Map, Nexthops.Map, FlowBuckets.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
+        foreach (var map in new[] { Vips.Map, VipFilter.Map, TxPorts.Map, Reals.Map, Rings.Map, Schedules.Map, RrCursors.Map, RealFlows.Map, Nexthops.Map, FlowIndex.Map, FlowSlots.Map, VipStats.Map, RealStats.Map, ReasonStats.Map })
         {
             map.Pin(Path.Combine(directory, map.Name));
         }
@@ -204,7 +209,8 @@ public sealed unsafe class BalancerObject : IDisposable
         Schedules.Dispose();
         RrCursors.Dispose();
         RealFlows.Dispose();
-        FlowBuckets.Dispose();
+        FlowIndex.Dispose();
+        FlowSlots.Dispose();
         VipStats.Dispose();
         RealStats.Dispose();
         ReasonStats.Dispose();

@@ -186,7 +186,7 @@ public sealed class DataplaneHost : IDisposable
         Check("hash_seed", running.HashSeed, wanted.HashSeed);
         Check("fallback_mtu", running.Mtu, wanted.Mtu);
         // in the configured units, as rounded: the bucket count times the units per bucket
-        Check("flow_table_size", balancer.FlowBuckets.Length * BalancerMapSizes.FlowUnitsPerBucket, sizes.FlowBuckets * BalancerMapSizes.FlowUnitsPerBucket);
+        Check("flow_table_size", balancer.FlowIndex.Length * BalancerMapSizes.FlowUnitsPerBucket, sizes.FlowBuckets * BalancerMapSizes.FlowUnitsPerBucket);
         Check("max_vips", balancer.Rings.Map.MaxEntries, sizes.MaxVips);
         Check("max_backends", balancer.Reals.Map.MaxEntries, sizes.MaxReals);
         if (!BytewiseComparer<LbConfig>.Instance.Equals(

@@ -8,10 +8,10 @@ using LoadBalancer.Core.Model;
 namespace LoadBalancer.ControlPlane.Dataplane;
 
 /// <summary>
-/// The data plane's flow table (lb_flows, bpf/include/lb_flow.h) as the control plane sees it,
-/// through the map's memory: a flow lives in one of the <see cref="LbAbi.FlowWays"/> slots of the
-/// bucket its flow hash selects. Every access follows the slots' sequence locks, one byte each in
-/// the bucket's index line (<see cref="LbFlowIndex.Seq"/>): a read keeps a slot only if its byte
+/// The data plane's flow table (lb_flow_index and lb_flows, bpf/include/lb_flow.h) as the control
+/// plane sees it, through the maps' memory: a flow lives in one of the <see cref="LbAbi.FlowWays"/>
+/// slots of the bucket its flow hash selects. Every access follows the slots' sequence locks, one
+/// byte each in the bucket's index line (<see cref="LbFlowIndex.Seq"/>): a read keeps a slot only if its byte
 /// was even before and unchanged after the copy, and a write takes the slot with a
 /// compare-and-swap of the index's lock word, its byte from the even value it read to odd, so the
 /// data plane never sees half an entry and this side never acts on one. A write also keeps the
@@ -21,33 +21,37 @@ public sealed class FlowTable
 {
     private const int Attempts = 64;
 
-    private readonly MappedArray<LbFlowBucket> _buckets;
+    private const uint Ways = (uint)LbAbi.FlowWays;
+
+    private readonly MappedArray<LbFlowIndex> _index;
+    private readonly MappedArray<LbFlowSlot> _slots;
     private readonly uint _mask;
     private readonly uint _seed;
 
     /// <summary>The table of <paramref name="balancer"/>.</summary>
     public FlowTable(BalancerObject balancer)
     {
-        _buckets = balancer.FlowBuckets;
+        _index = balancer.FlowIndex;
+        _slots = balancer.FlowSlots;
         _mask = balancer.Config.FlowBucketMask;
         _seed = balancer.Config.HashSeed;
-        if (_mask + 1 != _buckets.Length)
+        if (_mask + 1 != _index.Length || _slots.Length != _index.Length * Ways)
         {
-            throw new InvalidOperationException($"lb_flows has {_buckets.Length} buckets, but the program indexes {_mask + 1}");
+            throw new InvalidOperationException($"lb_flow_index has {_index.Length} buckets and lb_flows {_slots.Length} slots, but the program indexes {_mask + 1} buckets of {Ways}");
         }
     }
 
     /// <summary>Slots in all: how many flows the table can hold.</summary>
-    public uint Capacity => _buckets.Length * (uint)LbAbi.FlowWays;
+    public uint Capacity => _slots.Length;
 
     /// <summary>The entry of <paramref name="flow"/>, live or not; false if its bucket holds none.</summary>
     public bool TryLookup(in FlowTuple flow, out LbFlow entry)
     {
         var key = flow.ToAbi();
-        ref var bucket = ref Bucket(flow);
-        for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+        var bucket = FlowHash.Compute(flow, _seed) & _mask;
+        for (var way = 0; way < (int)Ways; way++)
         {
-            if (Read(ref bucket, way, out var seen, out _) && Same(seen.Key, key))
+            if (Read(bucket, way, out var seen, out _) && Same(seen.Key, key))
             {
                 entry = seen.Flow;
                 return true;
@@ -66,14 +70,14 @@ public sealed class FlowTable
     {
         var key = flow.ToAbi();
         var hash = FlowHash.Compute(flow, _seed);
-        ref var bucket = ref _buckets[hash & _mask];
+        var bucket = hash & _mask;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var target = -1;
             var targetSeq = (byte)0;
-            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            for (var way = 0; way < (int)Ways; way++)
             {
-                if (!Read(ref bucket, way, out var seen, out var seq))
+                if (!Read(bucket, way, out var seen, out var seq))
                 {
                     continue;
                 }
@@ -91,7 +95,7 @@ public sealed class FlowTable
             {
                 throw new InvalidOperationException($"the flow table has no slot for {flow}: its bucket holds {(int)LbAbi.FlowWays} other flows");
             }
-            if (TryReplace(ref bucket, target, targetSeq, new LbFlowSlot { Key = key, Flow = entry }, TagOf(hash, flow.Protocol)))
+            if (TryReplace(bucket, target, targetSeq, new LbFlowSlot { Key = key, Flow = entry }, TagOf(hash, flow.Protocol)))
             {
                 return;
             }
@@ -102,12 +106,11 @@ public sealed class FlowTable
     /// <summary>Calls <paramref name="visit"/> with every entry, live or not; entries written meanwhile may or may not be seen.</summary>
     public void Scan(Action<LbFlowKey, LbFlow> visit)
     {
-        for (var b = 0u; b < _buckets.Length; b++)
+        for (var bucket = 0u; bucket < _index.Length; bucket++)
         {
-            ref var bucket = ref _buckets[b];
-            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            for (var way = 0; way < (int)Ways; way++)
             {
-                if (Read(ref bucket, way, out var seen, out _) && seen.Key.Family != LbFamily.None)
+                if (Read(bucket, way, out var seen, out _) && seen.Key.Family != LbFamily.None)
                 {
                     visit(seen.Key, seen.Flow);
                 }
@@ -119,15 +122,11 @@ public sealed class FlowTable
     public long Count()
     {
         var count = 0L;
-        for (var b = 0u; b < _buckets.Length; b++)
+        for (var slot = 0u; slot < _slots.Length; slot++)
         {
-            ref var bucket = ref _buckets[b];
-            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            if (_slots[slot].Key.Family != LbFamily.None)
             {
-                if (bucket.Slot[way].Key.Family != LbFamily.None)
-                {
-                    count++;
-                }
+                count++;
             }
         }
         return count;
@@ -137,18 +136,17 @@ public sealed class FlowTable
     public int RemoveWhere(Func<LbFlowKey, LbFlow, bool> doomed)
     {
         var removed = 0;
-        for (var b = 0u; b < _buckets.Length; b++)
+        for (var bucket = 0u; bucket < _index.Length; bucket++)
         {
-            ref var bucket = ref _buckets[b];
-            for (var way = 0; way < (int)LbAbi.FlowWays; way++)
+            for (var way = 0; way < (int)Ways; way++)
             {
                 for (var attempt = 0; attempt < Attempts; attempt++)
                 {
-                    if (!Read(ref bucket, way, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
+                    if (!Read(bucket, way, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
                     {
                         break;
                     }
-                    if (TryReplace(ref bucket, way, seq, default, 0))
+                    if (TryReplace(bucket, way, seq, default, 0))
                     {
                         removed++;
                         break;
@@ -169,21 +167,22 @@ public sealed class FlowTable
     private static uint TagOf(uint hash, L4Protocol protocol)
         => (hash & ~3u) | (uint)LbFlowTagBit.Taken | (protocol == L4Protocol.Udp ? (uint)LbFlowTagBit.Udp : 0);
 
-    private ref LbFlowBucket Bucket(in FlowTuple flow) => ref _buckets[FlowHash.Compute(flow, _seed) & _mask];
-
     private static bool Same(in LbFlowKey a, in LbFlowKey b) => BytewiseComparer<LbFlowKey>.Instance.Equals(a, b);
 
     /// <summary>Slot <paramref name="way"/>'s sequence number: its byte of the index's lock word.</summary>
-    private static ref byte SeqOf(ref LbFlowBucket bucket, int way)
-        => ref Unsafe.Add(ref Unsafe.As<ulong, byte>(ref bucket.Index.Seq), way);
+    private static ref byte SeqOf(ref LbFlowIndex index, int way)
+        => ref Unsafe.Add(ref Unsafe.As<ulong, byte>(ref index.Seq), way);
+
+    /// <summary>Slot <paramref name="way"/> of <paramref name="bucket"/>.</summary>
+    private ref LbFlowSlot Slot(uint bucket, int way) => ref _slots[(bucket * Ways) + (uint)way];
 
     /// <summary>
     /// A consistent copy of slot <paramref name="way"/> of <paramref name="bucket"/> and the even sequence number it
     /// was copied under; false if a writer kept it busy.
     /// </summary>
-    private static bool Read(ref LbFlowBucket bucket, int way, out LbFlowSlot copy, out byte seq)
+    private bool Read(uint bucket, int way, out LbFlowSlot copy, out byte seq)
     {
-        ref var lockByte = ref SeqOf(ref bucket, way);
+        ref var lockByte = ref SeqOf(ref _index[bucket], way);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             seq = Volatile.Read(ref lockByte);
@@ -194,7 +193,7 @@ public sealed class FlowTable
             }
             if ((seq & 1) == 0)
             {
-                copy = bucket.Slot[way];
+                copy = Slot(bucket, way);
                 Interlocked.MemoryBarrier(); // the copy's loads complete before seq is read again
                 if (Volatile.Read(ref lockByte) == seq)
                 {
@@ -212,28 +211,29 @@ public sealed class FlowTable
     /// <paramref name="tag"/> (0: free) and the flow's stamp into the index, if the slot still has sequence number
     /// <paramref name="seq"/>; false if a writer came first. Other slots' writers only delay the claim.
     /// </summary>
-    private static bool TryReplace(ref LbFlowBucket bucket, int way, byte seq, LbFlowSlot value, uint tag)
+    private bool TryReplace(uint bucket, int way, byte seq, LbFlowSlot value, uint tag)
     {
+        ref var index = ref _index[bucket];
         var shift = 8 * way;
         for (var attempt = 0; ; attempt++)
         {
-            var seqs = Volatile.Read(ref bucket.Index.Seq);
+            var seqs = Volatile.Read(ref index.Seq);
             if ((byte)(seqs >> shift) != seq || attempt == Attempts)
             {
                 return false;
             }
-            if (Interlocked.CompareExchange(ref bucket.Index.Seq, seqs + (1UL << shift), seqs) == seqs)
+            if (Interlocked.CompareExchange(ref index.Seq, seqs + (1UL << shift), seqs) == seqs)
             {
                 break;
             }
         }
-        ref var slot = ref bucket.Slot[way];
+        ref var slot = ref Slot(bucket, way);
         slot.Key = value.Key;
         slot.Flow = value.Flow;
-        bucket.Index.Tag[way] = tag;
-        bucket.Index.Stamp[way] = tag == 0 ? 0 : StampOf(value.Flow.AtimeNs, value.Flow.Flags);
+        index.Tag[way] = tag;
+        index.Stamp[way] = tag == 0 ? 0 : StampOf(value.Flow.AtimeNs, value.Flow.Flags);
         var next = (byte)(seq + 2);
-        Volatile.Write(ref SeqOf(ref bucket, way), next == 0 ? (byte)2 : next); // 0 (never written) is skipped when it wraps
+        Volatile.Write(ref SeqOf(ref index, way), next == 0 ? (byte)2 : next); // 0 (never written) is skipped when it wraps
         return true;
     }
 }
