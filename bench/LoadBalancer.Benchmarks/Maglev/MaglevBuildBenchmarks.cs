@@ -1,6 +1,6 @@
-using LoadBalancer.Core.Scheduling;
 using BenchmarkDotNet.Attributes;
 using LoadBalancer.Core.Hashing;
+using LoadBalancer.Core.Scheduling;
 
 namespace LoadBalancer.Benchmarks.Maglev;
 

@@ -1,5 +1,5 @@
-using Tmds.Linux;
 using LoadBalancer.Bpf.Interop;
+using Tmds.Linux;
 
 namespace LoadBalancer.Bpf.Maps;
 

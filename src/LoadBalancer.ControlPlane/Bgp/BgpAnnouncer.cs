@@ -1,6 +1,6 @@
-using LoadBalancer.Core.Model;
 using System.Collections.Immutable;
 using System.Net;
+using LoadBalancer.Core.Model;
 
 namespace LoadBalancer.ControlPlane.Bgp;
 

@@ -1,14 +1,14 @@
 using System.Globalization;
-using LoadBalancer.Core.Model;
 using LoadBalancer.ControlPlane.Api;
 using LoadBalancer.ControlPlane.Bgp;
 using LoadBalancer.ControlPlane.Cluster;
 using LoadBalancer.ControlPlane.Dataplane;
 using LoadBalancer.ControlPlane.Health;
 using LoadBalancer.ControlPlane.Health.Probes;
-using LoadBalancer.Core.Health;
 using LoadBalancer.ControlPlane.Metrics;
 using LoadBalancer.ControlPlane.Store;
+using LoadBalancer.Core.Health;
+using LoadBalancer.Core.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
