@@ -329,14 +329,15 @@ struct lb_flow_pick {
 /*
  * Choose where key (index tag tag) goes in its bucket b: the slot that
  * already holds it, live or not (pick->found), else the slot flow_choice
- * likes best (the first of equals), from the index alone: a slot is read
- * only if its tag matches. False only without a bucket.
+ * likes best (the first of equals) among those no writer holds, from the
+ * index alone: a slot is read only if its tag matches. False only without a
+ * bucket.
  */
 static __always_inline bool flow_pick(const struct lb_flow_bucket *b,
 				      const struct lb_flow_key *key, __u32 tag,
 				      __u64 now, struct lb_flow_pick *pick)
 {
-	__u64 choice, better, best = 0, seqs;
+	__u64 choice, better, best = 0, seqs, held;
 	struct lb_flow_clock clock;
 	__u32 way = 0;
 	int found;
@@ -357,6 +358,13 @@ static __always_inline bool flow_pick(const struct lb_flow_bucket *b,
 	for (int i = 0; i < LB_FLOW_WAYS; i++) {
 		choice = flow_choice(LB_READ_ONCE(b->index->tag[i]),
 				     LB_READ_ONCE(b->index->stamp[i]), &clock);
+		/* a slot a writer holds scores 0, below any other: its claim
+		 * would fail, and a writer that died holding it (lbd killed
+		 * mid-write) must not cost every later flow of the bucket its
+		 * pin */
+		held = flow_seq_of(seqs, i) & 1;
+		LB_OPAQUE(held);
+		choice &= held - 1;
 		better = best - choice;	/* bit 63 set if choice > best */
 		LB_OPAQUE(better);
 		better = -(better >> 63);

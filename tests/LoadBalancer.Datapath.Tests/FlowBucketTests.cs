@@ -69,6 +69,62 @@ public sealed class FlowBucketTests : IDisposable
     }
 
     [Fact]
+    public void FullBucket_WhoseLeastRecentlyUsedSlotAWriterHolds_PlacesANewFlowInTheNextOne()
+    {
+        // as a writer that died mid-write (lbd killed) would leave it: the slot's lock byte stays odd
+        var flows = SameBucket(s_ways + 1, s_tcp);
+        var now = KernelClock.MonotonicCoarseNs;
+        for (var i = 0; i < s_ways; i++)
+        {
+            // all live; flows[3] is the least recently used, flows[5] the next
+            _world.Flows.Write(flows[i], Entry(s_tcp, flows[i], now - (i == 3 ? 60UL : i == 5 ? 50UL : 10UL + (ulong)i) * Second));
+        }
+        var (bucket, held) = Locate(flows[3]);
+        _world.Balancer.FlowIndex[bucket].Seq += 1UL << (8 * held);
+        var before = _world.Counters();
+
+        _world.Forward(flows[^1], Packet.TcpSyn);
+        _world.Forward(flows[^1], Packet.TcpAck);
+
+        var delta = _world.Counters().VipDelta(before, s_tcp);
+        Assert.Equal((2UL, 1UL, 1UL), (delta.Packets, delta.NewFlows, delta.Evictions)); // placed once: the ACK hit its entry
+        Assert.True(_world.Flows.TryLookup(flows[^1], out _));
+        Assert.False(_world.Flows.TryLookup(flows[5], out _));
+        Assert.Equal(flows[3].ToAbi().Sport, Slot(bucket, held).Key.Sport); // the held slot untouched
+        _world.Balancer.FlowIndex[bucket].Seq += 1UL << (8 * held);
+    }
+
+    [Fact]
+    public void SlotsAWriterDiedHolding_AreFreedAtTakeOver_AndOnesAWriterReleasesMeanwhileAreNot()
+    {
+        var flows = SameBucket(3, s_tcp);
+        var now = KernelClock.MonotonicCoarseNs;
+        flows.ForEach(f => _world.Flows.Write(f, Entry(s_tcp, f, now)));
+        var (bucket, dead) = Locate(flows[0]);
+        var (_, live) = Locate(flows[1]);
+        ref var index = ref _world.Balancer.FlowIndex[bucket];
+        var deadSeq = SeqOf(index, dead);
+        index.Seq += (1UL << (8 * dead)) + (1UL << (8 * live)); // both held, as between a claim and a release
+        var writer = new Thread(() =>
+        {
+            Thread.Sleep(10);
+            _world.Balancer.FlowIndex[bucket].Seq += 1UL << (8 * live); // the live writer releases
+        });
+        writer.Start();
+
+        var freed = _world.Flows.ReleaseAbandoned(TimeSpan.FromMilliseconds(200));
+
+        writer.Join();
+        Assert.Equal(1, freed);
+        Assert.Equal((LbFamily.None, deadSeq + 2, 0u), (Slot(bucket, dead).Key.Family, SeqOf(index, dead), index.Tag[dead]));
+        Assert.False(_world.Flows.TryLookup(flows[0], out _));
+        Assert.True(_world.Flows.TryLookup(flows[1], out _)); // the live writer's slot kept its entry
+        Assert.True(_world.Flows.TryLookup(flows[2], out _));
+        Assert.Equal(0UL, index.Seq & 0x0101010101010101UL);
+        Assert.Equal(0, _world.Flows.ReleaseAbandoned(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
     public void IdleSlot_IsTakenBeforeAnOlderLiveOne_WithoutCountingAnEviction()
     {
         var tcp = SameBucket(s_ways, s_tcp);

@@ -22,6 +22,7 @@ public sealed class FlowTable
     private const int Attempts = 64;
 
     private const uint Ways = (uint)LbAbi.FlowWays;
+    private const ulong OddBytes = 0x0101010101010101;
 
     private readonly MappedArray<LbFlowIndex> _index;
     private readonly MappedArray<LbFlowSlot> _slots;
@@ -155,6 +156,49 @@ public sealed class FlowTable
             }
         }
         return removed;
+    }
+
+    /// <summary>
+    /// Frees the slots a writer died holding (an lbd killed between its claim and its release): lock bytes odd now
+    /// and still the same after <paramref name="settle"/>, where the data plane holds one for nanoseconds. Nobody
+    /// else can claim a held slot, so this side takes the dead writer's place: it empties the slot, then releases it.
+    /// The data plane never places a flow in a held slot (lb_flow.h), but skips its entry. Returns how many it freed.
+    /// </summary>
+    public int ReleaseAbandoned(TimeSpan settle)
+    {
+        var held = new List<(uint Bucket, int Way, byte Seq)>();
+        for (var bucket = 0u; bucket < _index.Length; bucket++)
+        {
+            var seqs = Volatile.Read(ref _index[bucket].Seq);
+            for (var way = 0; way < (int)Ways && (seqs & OddBytes) != 0; way++)
+            {
+                if (((seqs >> (8 * way)) & 1) != 0)
+                {
+                    held.Add((bucket, way, (byte)(seqs >> (8 * way))));
+                }
+            }
+        }
+        if (held.Count == 0)
+        {
+            return 0;
+        }
+        Thread.Sleep(settle);
+        var freed = 0;
+        foreach (var (bucket, way, seq) in held)
+        {
+            ref var index = ref _index[bucket];
+            if (Volatile.Read(ref SeqOf(ref index, way)) != seq)
+            {
+                continue; // a live writer, done meanwhile
+            }
+            Slot(bucket, way) = default;
+            index.Tag[way] = 0;
+            index.Stamp[way] = 0;
+            var next = (byte)(seq + 1);
+            Volatile.Write(ref SeqOf(ref index, way), next == 0 ? (byte)2 : next);
+            freed++;
+        }
+        return freed;
     }
 
     /// <summary>The index tag the data plane gives <paramref name="flow"/> (lb_flow.h, <c>flow_tag</c>).</summary>

@@ -10,6 +10,9 @@ public sealed partial class Reconciler
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "took over the data plane pinned at {PinDirectory}: {Vips} VIPs, {Backends} backends, flows kept")]
     private partial void LogReused(string pinDirectory, int vips, int backends);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "freed {Slots} flow-table slots an earlier lbd was killed while writing; their flows are placed again on their next packet")]
+    private partial void LogAbandonedSlots(int slots);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "change applied, generation {Generation}: {Summary}")]
     private partial void LogChanged(long generation, string summary);
 

@@ -66,6 +66,10 @@ public sealed partial class Reconciler : IDisposable
             _synchronizer = new DataplaneSynchronizer(_host.Balancer);
             if (_host.Reused)
             {
+                if (new FlowTable(_host.Balancer).ReleaseAbandoned(TimeSpan.FromMilliseconds(50)) is > 0 and var freed)
+                {
+                    LogAbandonedSlots(freed);
+                }
                 var (vips, backends) = DataplaneIds.Read(_host.Balancer);
                 _planner.Restore(vips, backends, DataplaneIds.ReadFlowReferences(_host.Balancer), Monotonic.Now);
                 _synchronizer.Resync();
