@@ -61,13 +61,19 @@ public sealed unsafe class MappedArray<T> : IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Lets the map go. A reader that took a reference before (a scan racing shutdown) must not fault, so the
+    /// map's pages are not unmapped but replaced, in one step, by private zero pages that stay mapped for the
+    /// rest of the process (address space only: a zero page is shared until written); such a reader then sees
+    /// zeros, which every lock here reads as "never written". Should that fail, the map's pages stay mapped.
+    /// </summary>
     public void Dispose()
     {
-        if (_values is not null)
+        var values = _values;
+        if (values is not null)
         {
-            LibC.munmap(_values, (size_t)(ulong)_length);
             _values = null;
+            LibC.mmap(values, (size_t)(ulong)_length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_FIXED, -1, 0);
         }
         Map.Dispose();
     }
