@@ -271,6 +271,24 @@ public sealed class FlowBucketTests : IDisposable
         Assert.True(table.TryLookup(flows[^1], out _));
     }
 
+    [Fact]
+    public void AMappedIndexLetGoUnderAReader_ReadsZeros_InsteadOfFaulting_AndNewAccessesThrow()
+    {
+        // a scan racing lbd's shutdown: it took its reference before the mapping went
+        var index = _world.Balancer.FlowIndex;
+        ref var first = ref index[0];
+        first.Seq = 0x0202;
+        first.Tag[1] = 7;
+
+        index.Dispose();
+
+        Assert.Equal((0UL, 0u), (Volatile.Read(ref first.Seq), first.Tag[1])); // a fault would end the test run here
+        first.Stamp[1] = 9; // and a late writer writes into memory of its own
+        Assert.Equal(9u, first.Stamp[1]);
+        Assert.Throws<ObjectDisposedException>(() => index[0].Seq);
+        index.Dispose(); // twice is harmless
+    }
+
     /// <summary>The first <paramref name="count"/> flows of <paramref name="vip"/> (client ports from 1024 on) whose flow hash selects bucket 0.</summary>
     private List<FlowTuple> SameBucket(int count, VipKey vip)
     {
