@@ -104,14 +104,17 @@ public sealed class FlowTable
         throw new InvalidOperationException($"the flow table slot for {flow} stayed busy");
     }
 
-    /// <summary>Calls <paramref name="visit"/> with every entry, live or not; entries written meanwhile may or may not be seen.</summary>
+    /// <summary>
+    /// Calls <paramref name="visit"/> with every entry, live or not; entries written meanwhile may or may not be seen.
+    /// Only the slots whose index tag says taken are read.
+    /// </summary>
     public void Scan(Action<LbFlowKey, LbFlow> visit)
     {
         for (var bucket = 0u; bucket < _index.Length; bucket++)
         {
             for (var way = 0; way < (int)Ways; way++)
             {
-                if (Read(bucket, way, out var seen, out _) && seen.Key.Family != LbFamily.None)
+                if (Taken(bucket, way) && Read(bucket, way, out var seen, out _) && seen.Key.Family != LbFamily.None)
                 {
                     visit(seen.Key, seen.Flow);
                 }
@@ -119,15 +122,21 @@ public sealed class FlowTable
         }
     }
 
-    /// <summary>Entries in the table, live or not: the slots whose family byte says taken, read without the lock (a count, not a copy).</summary>
+    /// <summary>
+    /// Entries in the table, live or not: the slots whose index tag says taken, read without the lock (a count, not
+    /// a copy), from the index alone: an eighth of the table's memory.
+    /// </summary>
     public long Count()
     {
         var count = 0L;
-        for (var slot = 0u; slot < _slots.Length; slot++)
+        for (var bucket = 0u; bucket < _index.Length; bucket++)
         {
-            if (_slots[slot].Key.Family != LbFamily.None)
+            for (var way = 0; way < (int)Ways; way++)
             {
-                count++;
+                if (Taken(bucket, way))
+                {
+                    count++;
+                }
             }
         }
         return count;
@@ -141,7 +150,7 @@ public sealed class FlowTable
         {
             for (var way = 0; way < (int)Ways; way++)
             {
-                for (var attempt = 0; attempt < Attempts; attempt++)
+                for (var attempt = 0; attempt < Attempts && Taken(bucket, way); attempt++)
                 {
                     if (!Read(bucket, way, out var seen, out var seq) || seen.Key.Family == LbFamily.None || !doomed(seen.Key, seen.Flow))
                     {
@@ -216,6 +225,9 @@ public sealed class FlowTable
     /// <summary>Slot <paramref name="way"/>'s sequence number: its byte of the index's lock word.</summary>
     private static ref byte SeqOf(ref LbFlowIndex index, int way)
         => ref Unsafe.Add(ref Unsafe.As<ulong, byte>(ref index.Seq), way);
+
+    /// <summary>Whether the index of <paramref name="bucket"/> tags slot <paramref name="way"/> taken (every writer keeps the tag with the slot).</summary>
+    private bool Taken(uint bucket, int way) => _index[bucket].Tag[way] != 0;
 
     /// <summary>Slot <paramref name="way"/> of <paramref name="bucket"/>.</summary>
     private ref LbFlowSlot Slot(uint bucket, int way) => ref _slots[(bucket * Ways) + (uint)way];
