@@ -25,7 +25,12 @@ UNITDIR ?= /etc/systemd/system
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/lb
 TOPO ?= lbdev
 
-TEST := $(DOTNET) test -c $(CONFIG) --no-build --logger "console;verbosity=normal"
+RESULTS ?= TestResults
+# $(call run-tests,PROJECT[,ARGS]): each test as it ends, then the failures again at the bottom
+# (from the project's .trx), so the last screen of a long run names what failed.
+run-tests = $(DOTNET) test $(1) -c $(CONFIG) --no-build $(2) --logger "console;verbosity=normal" \
+	--logger "trx;LogFileName=$(notdir $(1)).trx" --results-directory $(RESULTS) \
+	|| { scripts/test_failures.py $(RESULTS)/$(notdir $(1)).trx; exit 1; }
 
 .PHONY: help all deps check-tools bpf native build demo test test-unit test-abi test-datapath \
         test-e2e bench install uninstall topo-up topo-down lint clean
@@ -65,18 +70,18 @@ test: deps build ## everything CI runs: unit, ABI, datapath (root), end to end (
 	$(Q)$(MAKE) --no-print-directory test-unit test-datapath test-e2e
 
 test-unit: ## Core unit tests; probes, BGP speaker and etcd store against real daemons (root); the ABI layout proof
-	$(Q)$(TEST) tests/LoadBalancer.Core.Tests
-	$(Q)$(TEST) tests/LoadBalancer.ControlPlane.Tests
-	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests
+	$(Q)$(call run-tests,tests/LoadBalancer.Core.Tests)
+	$(Q)$(call run-tests,tests/LoadBalancer.ControlPlane.Tests)
+	$(Q)$(call run-tests,tests/LoadBalancer.Bpf.Tests)
 
 test-abi: ## the ABI layout proof alone
-	$(Q)$(TEST) tests/LoadBalancer.Bpf.Tests --filter "FullyQualifiedName~Abi"
+	$(Q)$(call run-tests,tests/LoadBalancer.Bpf.Tests,--filter "FullyQualifiedName~Abi")
 
 test-datapath: ## packet fixtures through BPF_PROG_TEST_RUN (root)
-	$(Q)$(TEST) tests/LoadBalancer.Datapath.Tests
+	$(Q)$(call run-tests,tests/LoadBalancer.Datapath.Tests)
 
 test-e2e: ## real TCP/UDP through veth namespaces (root)
-	$(Q)$(TEST) tests/LoadBalancer.E2E.Tests
+	$(Q)$(call run-tests,tests/LoadBalancer.E2E.Tests)
 
 bench: deps build ## ns/packet through BPF_PROG_TEST_RUN and control-plane benchmarks, as ratio tables
 	$(Q)$(DOTNET) run -c $(CONFIG) --no-build --project bench/LoadBalancer.Benchmarks -- $(BENCH_ARGS)

@@ -101,6 +101,7 @@ public sealed partial class HealthService(
         if (due.Count > 0)
         {
             var removed = await reconciler.PurgeFlowsAsync(due, cancellationToken);
+            board.Purged(due, now);
             foreach (var backend in due)
             {
                 LogFlowsRemoved(backend.Vip.ToString(), backend.Address.ToString());

@@ -171,7 +171,8 @@ public sealed class HealthBoard
     /// <summary>
     /// The backends out of service whose flows are now to be removed: disabled ones at once, drained
     /// and ejected ones when their VIP's drain timeout has passed, drained ones also as soon as
-    /// <paramref name="activeFlows"/> says none is left. Each is named once per time out of service.
+    /// <paramref name="activeFlows"/> says none is left. Each is named until <see cref="Purged"/>
+    /// says its flows are gone, once per time out of service.
     /// </summary>
     public IReadOnlyList<BackendRef> DueForPurge(TimeSpan now, Func<BackendRef, long> activeFlows)
     {
@@ -192,12 +193,31 @@ public sealed class HealthBoard
                     var draining = backend.Drained || !entry.Health.Healthy;
                     if (backend.Disabled || (draining && now - since >= vip.Health.DrainTimeout) || (backend.Drained && activeFlows(reference) == 0))
                     {
-                        entry.Purged = true;
                         due.Add(reference);
                     }
                 }
             }
             return due;
+        }
+    }
+
+    /// <summary>
+    /// Records that the flows of <paramref name="backends"/>, named by <see cref="DueForPurge"/> at
+    /// <paramref name="dueAt"/>, were removed: a drained one reads drained from now on, not before,
+    /// so no reader sees a drained backend that still has flows. One that has gone back into service
+    /// since, or out of it again, is left for its new time out.
+    /// </summary>
+    public void Purged(IEnumerable<BackendRef> backends, TimeSpan dueAt)
+    {
+        lock (_lock)
+        {
+            foreach (var backend in backends)
+            {
+                if (_entries.TryGetValue(backend, out var entry) && entry.OutSince is { } since && since <= dueAt)
+                {
+                    entry.Purged = true;
+                }
+            }
         }
     }
 

@@ -281,10 +281,51 @@ public sealed class HealthBoardTests
         Assert.Empty(board.DueForPurge(At(10), SomeFlows));
         Assert.Empty(board.DueForPurge(At(40) - TimeSpan.FromTicks(1), SomeFlows));
         Assert.Equal([B(2)], board.DueForPurge(At(40), SomeFlows));
+        board.Purged([B(2)], At(40));
         Assert.Empty(board.DueForPurge(At(41), SomeFlows));
         Assert.Empty(board.DueForPurge(At(41), NoFlows));
         Assert.Equal(new BackendVerdict(BackendState.Drained, 0, null), Report(board, 2, At(42)).Verdict);
         Assert.Equal(At(10), Report(board, 2, At(43)).Since);
+    }
+
+    [Fact]
+    public void DueForPurge_DrainedBackend_ReadsDrainedOnlyOnceItsFlowsAreRemoved()
+    {
+        var board = Board(Four(), s_t0);
+        board.Evaluate(s_t0);
+        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
+        board.Evaluate(At(10));
+
+        Assert.Equal([B(2)], board.DueForPurge(At(40), SomeFlows));
+        // the purge is under way: a reader must not see "drained" while the flows are still there
+        Assert.Equal(BackendState.Draining, Report(board, 2, At(40)).Verdict.State);
+        // and a purge that did not finish is due again
+        Assert.Equal([B(2)], board.DueForPurge(At(41), SomeFlows));
+
+        board.Purged([B(2)], At(41));
+
+        Assert.Equal(BackendState.Drained, Report(board, 2, At(41)).Verdict.State);
+        Assert.Empty(board.DueForPurge(At(42), SomeFlows));
+    }
+
+    [Fact]
+    public void Purged_ABackendOutAgainSinceItWasDue_IsDueAgainForItsNewTimeOut()
+    {
+        var board = Board(Four(), s_t0);
+        board.Evaluate(s_t0);
+        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
+        board.Evaluate(At(10));
+        var due = board.DueForPurge(At(40), SomeFlows);
+        // undrained and drained again while the purge ran
+        board.Sync(Four(), At(41));
+        board.Evaluate(At(41));
+        board.Sync(Spec(Health, "", "drained: true", "", ""), At(50));
+        board.Evaluate(At(50));
+
+        board.Purged(due, At(40));
+
+        Assert.Equal(BackendState.Draining, Report(board, 2, At(50)).Verdict.State);
+        Assert.Equal([B(2)], board.DueForPurge(At(80), SomeFlows));
     }
 
     [Fact]
@@ -297,6 +338,7 @@ public sealed class HealthBoardTests
 
         Assert.Empty(board.DueForPurge(At(11), SomeFlows));
         Assert.Equal([B(2)], board.DueForPurge(At(12), b => b == B(2) ? 0 : 5));
+        board.Purged([B(2)], At(12));
         Assert.Empty(board.DueForPurge(At(13), NoFlows));
         Assert.Equal(BackendState.Drained, Report(board, 2, At(13)).Verdict.State);
     }
@@ -308,7 +350,7 @@ public sealed class HealthBoardTests
         board.Evaluate(s_t0);
         board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
         board.Evaluate(At(10));
-        board.DueForPurge(At(40), SomeFlows);
+        board.Purged(board.DueForPurge(At(40), SomeFlows), At(40));
 
         board.Sync(Four(), At(50));
 
@@ -328,6 +370,7 @@ public sealed class HealthBoardTests
         // its flows go on until the drain timeout, whatever the count
         Assert.Empty(board.DueForPurge(At(39), NoFlows));
         Assert.Equal([B(3)], board.DueForPurge(At(40), SomeFlows));
+        board.Purged([B(3)], At(40));
         Assert.Empty(board.DueForPurge(At(100), SomeFlows));
     }
 
@@ -354,6 +397,7 @@ public sealed class HealthBoardTests
 
         Assert.Equal(new BackendVerdict(BackendState.Disabled, 0, null), report.Verdict);
         Assert.Equal([B(2)], board.DueForPurge(At(10), SomeFlows));
+        board.Purged([B(2)], At(10));
         Assert.Empty(board.DueForPurge(At(11), SomeFlows));
         Assert.DoesNotContain(B(2), board.Targets().Select(t => t.Backend));
         Assert.Equal(3, board.Targets().Count);
@@ -368,7 +412,7 @@ public sealed class HealthBoardTests
         board.Evaluate(At(5));
         board.Sync(Spec(Health, "", "disabled: true", "", ""), At(10));
         board.Evaluate(At(10));
-        board.DueForPurge(At(10), SomeFlows);
+        board.Purged(board.DueForPurge(At(10), SomeFlows), At(10));
 
         board.Sync(Four(), At(20));
 
