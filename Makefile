@@ -28,7 +28,7 @@ TOPO ?= lbdev
 RESULTS ?= TestResults
 # $(call run-tests,PROJECT[,ARGS]): each test as it ends, then the failures again at the bottom
 # (from the project's .trx), so the last screen of a long run names what failed.
-run-tests = $(DOTNET) test $(1) -c $(CONFIG) --no-build $(2) --logger "console;verbosity=normal" \
+run-tests = rm -f $(RESULTS)/$(notdir $(1)).trx; $(DOTNET) test $(1) -c $(CONFIG) --no-build $(2) --logger "console;verbosity=normal" \
 	--logger "trx;LogFileName=$(notdir $(1)).trx" --results-directory $(RESULTS) \
 	|| { scripts/test_failures.py $(RESULTS)/$(notdir $(1)).trx; exit 1; }
 
