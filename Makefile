@@ -120,7 +120,7 @@ lint: ## check C# style (dotnet format) without changing files
 	$(Q)$(DOTNET) format LoadBalancer.sln --verify-no-changes
 
 clean: ## remove build products and leftover test state
-	$(Q)rm -rf bpf/.output native/.output
+	$(Q)rm -rf bpf/.output native/.output $(RESULTS)
 	$(Q)find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
 	$(Q)scripts/topo.sh clean-tests || true
 	$(Q)scripts/cluster_topo.sh clean-tests || true
