@@ -59,6 +59,16 @@ public sealed class HealthBoardTests
         return board;
     }
 
+    /// <summary>The four-backend board with backend 2 drained at 10 s (its drain timeout is 30 s).</summary>
+    private static HealthBoard DrainedAt10()
+    {
+        var board = Board(Four(), s_t0);
+        board.Evaluate(s_t0);
+        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
+        board.Evaluate(At(10));
+        return board;
+    }
+
     private static ProbeSpec Probe(BalancerSpec spec, int i) => spec.Vips[0].Backends[i - 1].Probe;
 
     private static void Fail(HealthBoard board, BalancerSpec spec, int i, TimeSpan at)
@@ -291,10 +301,7 @@ public sealed class HealthBoardTests
     [Fact]
     public void DueForPurge_DrainedBackend_ReadsDrainedOnlyOnceItsFlowsAreRemoved()
     {
-        var board = Board(Four(), s_t0);
-        board.Evaluate(s_t0);
-        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
-        board.Evaluate(At(10));
+        var board = DrainedAt10();
 
         Assert.Equal([B(2)], board.DueForPurge(At(40), SomeFlows));
         // the purge is under way: a reader must not see "drained" while the flows are still there
@@ -311,10 +318,7 @@ public sealed class HealthBoardTests
     [Fact]
     public void Purged_ABackendOutAgainSinceItWasDue_IsDueAgainForItsNewTimeOut()
     {
-        var board = Board(Four(), s_t0);
-        board.Evaluate(s_t0);
-        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
-        board.Evaluate(At(10));
+        var board = DrainedAt10();
         var due = board.DueForPurge(At(40), SomeFlows);
         // undrained and drained again while the purge ran
         board.Sync(Four(), At(41));
@@ -331,10 +335,7 @@ public sealed class HealthBoardTests
     [Fact]
     public void DueForPurge_DrainedBackendWithNoFlowsLeft_AtOnce()
     {
-        var board = Board(Four(), s_t0);
-        board.Evaluate(s_t0);
-        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
-        board.Evaluate(At(10));
+        var board = DrainedAt10();
 
         Assert.Empty(board.DueForPurge(At(11), SomeFlows));
         Assert.Equal([B(2)], board.DueForPurge(At(12), b => b == B(2) ? 0 : 5));
@@ -346,10 +347,7 @@ public sealed class HealthBoardTests
     [Fact]
     public void Sync_Undrained_RampsBackIn()
     {
-        var board = Board(Four(), s_t0);
-        board.Evaluate(s_t0);
-        board.Sync(Spec(Health, "", "drained: true", "", ""), At(10));
-        board.Evaluate(At(10));
+        var board = DrainedAt10();
         board.Purged(board.DueForPurge(At(40), SomeFlows), At(40));
 
         board.Sync(Four(), At(50));
