@@ -45,7 +45,8 @@ internal static class NetworkNamespace
     public static Socket TcpSocket(string? path, AddressFamily family)
         => Run(path, () => new Socket(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
 
-    private static void Join(string path)
+    /// <summary>Moves the calling thread into the namespace at <paramref name="path"/>, for a thread that will end there.</summary>
+    public static void Join(string path)
     {
         using var ns = File.OpenHandle(path);
         if (LibC.setns((int)ns.DangerousGetHandle(), LibC.CLONE_NEWNET) != 0)

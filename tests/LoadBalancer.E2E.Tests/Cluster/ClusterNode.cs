@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -44,16 +45,26 @@ public sealed class ClusterNode : IDisposable
     public void Stop() => Lbd.Stop();
 
     /// <summary>
-    /// A crash: SIGKILL to lbd, then to the gobgpd it ran, which it can no longer stop. The data plane
-    /// stays attached (pinned), as after any crash of lbd.
+    /// A crash: SIGKILL to lbd alone. The gobgpd it ran must end with it (its parent-death signal),
+    /// within 1 s: else this throws, after killing it so the cluster is left as a crash leaves it.
+    /// The data plane stays attached (pinned), as after any crash of lbd.
     /// </summary>
     public void KillHard()
     {
+        int[] Gobgpd() => [.. _topology.Pids(ClusterTopology.Lb(Node)).Where(p => Command(p) == "gobgpd")];
+        Assert.NotEmpty(Gobgpd());
         Lbd.Stop(kill: true);
-        foreach (var pid in _topology.Pids(ClusterTopology.Lb(Node)).Where(p => Command(p) == "gobgpd"))
+        var clock = Stopwatch.StartNew();
+        while (Gobgpd().Length > 0 && clock.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            Thread.Sleep(20);
+        }
+        var left = Gobgpd();
+        foreach (var pid in left)
         {
             Shell.TryRun("kill", "-KILL", pid.ToString(CultureInfo.InvariantCulture));
         }
+        Assert.True(left.Length == 0, $"gobgpd (pid {string.Join(", ", left)}) outlived the lbd that ran it by 1 s");
     }
 
     public StatusResponse Status() => LbdApi.Get<StatusResponse>(Lbd, "v1/status");

@@ -74,7 +74,9 @@ public sealed class ClusterTopologyTests(ClusterFixture fixture, ITestOutputHelp
         Router.WaitKernelNextHops(ClusterTopology.Vip4, [ClusterTopology.Lb4(2)], TimeSpan.FromSeconds(8));
         var gone = clock.Elapsed;
         Output.WriteLine($"lb1 frozen: its next hop left after {gone.TotalSeconds:0.00} s (hold time 3 s); lb1: {Router.Protocols()["lb1"]}");
-        Assert.InRange(gone, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4.5));
+        // up to 3 s, plus what BIRD, the kernel and the route polls take on a loaded 2-core host
+        // (4.6 s seen with two busy loops beside the tests); a default 90 s hold would be far out
+        Assert.InRange(gone, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5.5));
 
         // BIRD waits `error wait time` (5 s the first time) before it takes the peer back.
         clock.Restart();
