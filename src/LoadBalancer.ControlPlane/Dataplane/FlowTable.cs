@@ -195,16 +195,11 @@ public sealed class FlowTable
         var freed = 0;
         foreach (var (bucket, way, seq) in held)
         {
-            ref var index = ref _index[bucket];
-            if (Volatile.Read(ref SeqOf(ref index, way)) != seq)
+            if (Volatile.Read(ref SeqOf(ref _index[bucket], way)) != seq)
             {
                 continue; // a live writer, done meanwhile
             }
-            Slot(bucket, way) = default;
-            index.Tag[way] = 0;
-            index.Stamp[way] = 0;
-            var next = (byte)(seq + 1);
-            Volatile.Write(ref SeqOf(ref index, way), next == 0 ? (byte)2 : next);
+            FillAndRelease(bucket, way, seq, default, 0);
             freed++;
         }
         return freed;
@@ -283,13 +278,24 @@ public sealed class FlowTable
                 break;
             }
         }
+        FillAndRelease(bucket, way, (byte)(seq + 1), value, tag);
+        return true;
+    }
+
+    /// <summary>
+    /// In slot <paramref name="way"/> of <paramref name="bucket"/>, held with sequence number <paramref name="held"/>
+    /// (odd): writes <paramref name="value"/>'s key and flow, and <paramref name="tag"/> (0: free) and the flow's stamp
+    /// into the index, then releases the slot after those stores.
+    /// </summary>
+    private void FillAndRelease(uint bucket, int way, byte held, LbFlowSlot value, uint tag)
+    {
+        ref var index = ref _index[bucket];
         ref var slot = ref Slot(bucket, way);
         slot.Key = value.Key;
         slot.Flow = value.Flow;
         index.Tag[way] = tag;
         index.Stamp[way] = tag == 0 ? 0 : StampOf(value.Flow.AtimeNs, value.Flow.Flags);
-        var next = (byte)(seq + 2);
+        var next = (byte)(held + 1);
         Volatile.Write(ref SeqOf(ref index, way), next == 0 ? (byte)2 : next); // 0 (never written) is skipped when it wraps
-        return true;
     }
 }
